@@ -1,0 +1,59 @@
+# Tollgate — build, test, run. `make help` lists targets.
+SHELL      := /bin/bash
+GO         ?= go
+BIN        := bin
+TOOLS      := $(CURDIR)/.tools
+export PATH := $(TOOLS):$(PATH)
+
+# Pinned tool versions (the module proxy refuses @latest).
+STATICCHECK_VERSION := v0.8.2
+ERRCHECK_VERSION    := v1.30.0
+INEFFASSIGN_VERSION := v0.2.0
+BENCHSTAT_VERSION   := v0.0.0-20260908200009-22c9c6c9d4da
+
+ADDR ?= 127.0.0.1:9000
+DATA ?= $(CURDIR)/data
+
+.PHONY: all build wasm test run check bench clean help tools
+
+all: build
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+build: wasm ## build bin/issuer and bin/edge
+	$(GO) build -o $(BIN)/issuer ./issuer/cmd/issuer
+	$(GO) build -o $(BIN)/edge ./edge/cmd/edge
+
+wasm: ## build bin/validator.wasm (standard Go, wasip1 reactor)
+	@mkdir -p $(BIN)
+	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -o $(BIN)/validator.wasm ./wasm/cmd/validator
+
+test: wasm ## every test, with -race
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+run: build ## start the issuer on $(ADDR) with the embedded store under ./data
+	@ADDR=$(ADDR) DATA=$(DATA) BIN=$(CURDIR)/$(BIN) scripts/run.sh
+
+check: tools wasm ## gofmt, vet, linters, go mod tidy diff, wasip1 cross-build
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	GOOS=wasip1 GOARCH=wasm $(GO) vet ./wasm/... ./jwks/
+	staticcheck ./...
+	errcheck ./...
+	ineffassign ./...
+	@cp go.mod /tmp/tollgate.go.mod.bak && cp go.sum /tmp/tollgate.go.sum.bak && $(GO) mod tidy && \
+	  if ! git diff --quiet -- go.mod go.sum; then echo "go mod tidy changes go.mod/go.sum"; git diff -- go.mod go.sum; \
+	    cp /tmp/tollgate.go.mod.bak go.mod; cp /tmp/tollgate.go.sum.bak go.sum; exit 1; fi
+
+tools: ## install the pinned linters into .tools/
+	@mkdir -p $(TOOLS)
+	@test -x $(TOOLS)/staticcheck || GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	@test -x $(TOOLS)/errcheck    || GOBIN=$(TOOLS) $(GO) install github.com/kisielk/errcheck@$(ERRCHECK_VERSION)
+	@test -x $(TOOLS)/ineffassign || GOBIN=$(TOOLS) $(GO) install github.com/gordonklaus/ineffassign@$(INEFFASSIGN_VERSION)
+
+bench: build ## benchmarks; results in bench/results, report in bench/REPORT.md
+	$(GO) test ./... -run '^$$' -bench . -benchmem
+
+clean: ## remove build output (not ./data)
+	rm -rf $(BIN)

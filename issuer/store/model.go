@@ -1,0 +1,93 @@
+package store
+
+import "time"
+
+// Client types, after RFC 6749 §2.1.
+const (
+	Confidential = "confidential"
+	Public       = "public"
+)
+
+// Grant types a client may be allowed.
+const (
+	GrantAuthorizationCode = "authorization_code"
+	GrantClientCredentials = "client_credentials"
+	GrantPassword          = "password"
+	GrantRefreshToken      = "refresh_token"
+)
+
+// Client is a registered OAuth 2.0 client: Django OAuth Toolkit's Application,
+// extended with per-client token settings. Zero values mean the issuer's defaults.
+type Client struct {
+	ID           string   `json:"client_id"`
+	Name         string   `json:"name"`                    // unique among clients
+	OwnerUserID  string   `json:"owner_user_id,omitempty"` // optional
+	Type         string   `json:"client_type"`             // Confidential or Public
+	SecretHash   []byte   `json:"secret_hash,omitempty"`   // see HashSecret; nil for public clients
+	RedirectURIs []string `json:"redirect_uris,omitempty"` // exact match
+	GrantTypes   []string `json:"grant_types"`
+	Scopes       []string `json:"scopes,omitempty"` // allowed scopes; the default grant is all of them
+	// SkipAuthorization skips the consent page for this client (DOT's skip_authorization).
+	SkipAuthorization bool `json:"skip_authorization,omitempty"`
+	// AccessTokenTTL overrides the issuer's access-token lifetime when non-zero.
+	AccessTokenTTL time.Duration `json:"access_token_ttl,omitempty"`
+	// Audience is the aud claim of this client's access tokens; empty means the issuer default.
+	Audience []string `json:"audience,omitempty"`
+	// SigningAlg is the JWS algorithm of this client's access tokens; empty means the issuer default.
+	SigningAlg string `json:"signing_alg,omitempty"`
+	// ResponseTypes beyond "code" this client may use ("id_token", "code id_token", "token"); off by default.
+	ResponseTypes []string `json:"response_types,omitempty"`
+	// AllowPlainPKCE permits code_challenge_method=plain for this client.
+	AllowPlainPKCE bool `json:"allow_plain_pkce,omitempty"`
+	// IDTokenSignedResponseAlg is the alg of this client's ID tokens (OIDC Registration); empty means RS256.
+	IDTokenSignedResponseAlg string `json:"id_token_signed_response_alg,omitempty"`
+	// PostLogoutRedirectURIs are the exact URIs RP-initiated logout may return to.
+	PostLogoutRedirectURIs []string `json:"post_logout_redirect_uris,omitempty"`
+
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
+}
+
+// AllowsGrant reports whether the client may use grant type g.
+func (c *Client) AllowsGrant(g string) bool {
+	for _, x := range c.GrantTypes {
+		if x == g {
+			return true
+		}
+	}
+	return false
+}
+
+// User is a resource owner who can log in.
+type User struct {
+	ID           string    `json:"id"`
+	Username     string    `json:"username"` // unique
+	PasswordHash string    `json:"password_hash"`
+	Email        string    `json:"email,omitempty"`
+	Name         string    `json:"name,omitempty"`
+	Created      time.Time `json:"created"`
+	Updated      time.Time `json:"updated"`
+}
+
+// Key states: a key is published while next, signs while active, and stays
+// published while retired until every token it signed has expired.
+const (
+	KeyNext    = "next"
+	KeyActive  = "active"
+	KeyRetired = "retired"
+)
+
+// Key is a signing key record. Private holds the PKCS #8 DER private key in
+// memory only: the store encrypts it with the key-encryption key at rest.
+type Key struct {
+	Kid       string    `json:"kid"`
+	Alg       string    `json:"alg"`
+	State     string    `json:"state"`
+	Private   []byte    `json:"-"`
+	Created   time.Time `json:"created"`
+	Activated time.Time `json:"activated,omitzero"`
+	Retired   time.Time `json:"retired,omitzero"`
+	// Expires is when a retired key may be dropped from the JWKS: its
+	// retirement plus the longest lifetime of a token it could have signed.
+	Expires time.Time `json:"expires,omitzero"`
+}
