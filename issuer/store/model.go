@@ -62,7 +62,7 @@ func (c *Client) AllowsGrant(g string) bool {
 type User struct {
 	ID           string    `json:"id"`
 	Username     string    `json:"username"` // unique
-	PasswordHash string    `json:"password_hash"`
+	PasswordHash string    `json:"password_hash,omitempty"`
 	Email        string    `json:"email,omitempty"`
 	Name         string    `json:"name,omitempty"`
 	Created      time.Time `json:"created"`
@@ -70,11 +70,14 @@ type User struct {
 }
 
 // Key states: a key is published while next, signs while active, and stays
-// published while retired until every token it signed has expired.
+// published while retired until every token it signed has expired; then it
+// is expired and may be deleted. The signing ring derives the state from the
+// timestamps; State records it as of the key's last write.
 const (
 	KeyNext    = "next"
 	KeyActive  = "active"
 	KeyRetired = "retired"
+	KeyExpired = "expired"
 )
 
 // Key is a signing key record. Private holds the PKCS #8 DER private key in

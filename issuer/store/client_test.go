@@ -1,0 +1,211 @@
+package store
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestClientRoundTrip(t *testing.T) {
+	d, _ := mustOpen(t, testKEK)
+	c := confidential("billing")
+	c.AccessTokenTTL = 30 * time.Minute
+	c.SkipAuthorization = true
+	if err := d.CreateClient(c); err != nil {
+		t.Fatalf("CreateClient: %v", err)
+	}
+	if len(c.ID) != 32 || !isURLSafe(c.ID, 64) {
+		t.Errorf("assigned id %q: want 32 URL-safe characters", c.ID)
+	}
+	if !c.Created.Equal(fixedNow) || !c.Updated.Equal(fixedNow) {
+		t.Errorf("stamps %v %v, want %v", c.Created, c.Updated, fixedNow)
+	}
+	byID, err := d.Client(c.ID)
+	if err != nil {
+		t.Fatalf("Client: %v", err)
+	}
+	if !reflect.DeepEqual(byID, c) {
+		t.Errorf("Client(id) = %+v\nwant %+v", byID, c)
+	}
+	byName, err := d.ClientByName("billing")
+	if err != nil || !reflect.DeepEqual(byName, c) {
+		t.Errorf("ClientByName = %+v, %v", byName, err)
+	}
+	all, err := d.Clients()
+	if err != nil || len(all) != 1 || !reflect.DeepEqual(all[0], c) {
+		t.Errorf("Clients = %+v, %v", all, err)
+	}
+}
+
+func TestClientsOrderedByName(t *testing.T) {
+	d, _ := mustOpen(t, nil)
+	for _, n := range []string{"zeta", "alpha", "mid"} {
+		if err := d.CreateClient(confidential(n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := d.Clients()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range all {
+		names = append(names, c.Name)
+	}
+	if got := strings.Join(names, ","); got != "alpha,mid,zeta" {
+		t.Errorf("order %s", got)
+	}
+}
+
+func TestClientNameUnique(t *testing.T) {
+	d, _ := mustOpen(t, nil)
+	first := confidential("dup")
+	if err := d.CreateClient(first); err != nil {
+		t.Fatal(err)
+	}
+	second := confidential("dup")
+	if err := d.CreateClient(second); !errors.Is(err, ErrDuplicate) {
+		t.Fatalf("second create: %v, want ErrDuplicate", err)
+	}
+	if second.ID != "" {
+		t.Errorf("failed create changed the record: id %q", second.ID)
+	}
+	withID := confidential("other")
+	withID.ID = first.ID
+	if err := d.CreateClient(withID); !errors.Is(err, ErrDuplicate) {
+		t.Fatalf("create with a taken id: %v, want ErrDuplicate", err)
+	}
+	if err := d.DeleteClient(first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Client(first.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Client after delete: %v, want ErrNotFound", err)
+	}
+	if _, err := d.ClientByName("dup"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("ClientByName after delete: %v, want ErrNotFound", err)
+	}
+	if err := d.CreateClient(confidential("dup")); err != nil {
+		t.Errorf("name not freed by delete: %v", err)
+	}
+	if err := d.DeleteClient("nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("DeleteClient(unknown) = %v, want ErrNotFound", err)
+	}
+}
+
+// TestClientNameRace: of many concurrent creates with one name, exactly one wins.
+func TestClientNameRace(t *testing.T) {
+	d, _ := mustOpen(t, nil)
+	const n = 16
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		wg.Go(func() { errs <- d.CreateClient(confidential("race")) })
+	}
+	wg.Wait()
+	close(errs)
+	won := 0
+	for err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, ErrDuplicate):
+			t.Errorf("unexpected error %v", err)
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d creates succeeded, want 1", won)
+	}
+}
+
+func TestClientOwnerMustExist(t *testing.T) {
+	d, _ := mustOpen(t, nil)
+	c := confidential("owned")
+	c.OwnerUserID = "ghost"
+	if err := d.CreateClient(c); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("unknown owner: %v, want ErrInvalid", err)
+	}
+	u := &User{Username: "alice"}
+	if err := d.CreateUser(u); err != nil {
+		t.Fatal(err)
+	}
+	c.OwnerUserID = u.ID
+	if err := d.CreateClient(c); err != nil {
+		t.Fatalf("known owner: %v", err)
+	}
+}
+
+func TestClientValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(c *Client) // applied to a valid confidential client
+		want   string          // substring of the error; "" means valid
+	}{
+		{"valid", func(c *Client) {}, ""},
+		{"empty name", func(c *Client) { c.Name = "" }, "name is empty"},
+		{"blank name", func(c *Client) { c.Name = "   " }, "name is empty"},
+		{"padded name", func(c *Client) { c.Name = " x" }, "leading or trailing space"},
+		{"control in name", func(c *Client) { c.Name = "a\nb" }, "control"},
+		{"long name", func(c *Client) { c.Name = strings.Repeat("n", 201) }, "longer than"},
+		{"bad id", func(c *Client) { c.ID = "a/b" }, "client_id"},
+		{"explicit id", func(c *Client) { c.ID = "legacy-client.1" }, ""},
+		{"unknown type", func(c *Client) { c.Type = "secret" }, "client type"},
+		{"confidential without secret", func(c *Client) { c.SecretHash = nil }, "needs a secret"},
+		{"malformed secret hash", func(c *Client) { c.SecretHash = []byte("x") }, "needs a secret"},
+		{"public with secret", func(c *Client) { c.Type = Public; c.GrantTypes = []string{GrantPassword} }, "no secret"},
+		{"public ok", func(c *Client) { c.Type = Public; c.SecretHash = nil; c.GrantTypes = []string{GrantPassword} }, ""},
+		{"public client_credentials", func(c *Client) { c.Type = Public; c.SecretHash = nil }, "needs a confidential client"},
+		{"no grant", func(c *Client) { c.GrantTypes = nil }, "no grant type"},
+		{"unknown grant", func(c *Client) { c.GrantTypes = []string{"implicit"} }, `unknown grant type "implicit"`},
+		{"repeated grant", func(c *Client) { c.GrantTypes = []string{"password", "password"} }, "listed twice"},
+		{"code without redirect", func(c *Client) { c.GrantTypes = []string{GrantAuthorizationCode}; c.RedirectURIs = nil }, "at least one redirect URI"},
+		{"code with redirect", func(c *Client) { c.GrantTypes = []string{GrantAuthorizationCode, GrantRefreshToken} }, ""},
+		{"relative redirect", func(c *Client) { c.RedirectURIs = []string{"/cb"} }, "not absolute"},
+		{"redirect with fragment", func(c *Client) { c.RedirectURIs = []string{"https://a.example/cb#x"} }, "fragment"},
+		{"redirect with empty fragment", func(c *Client) { c.RedirectURIs = []string{"https://a.example/cb#"} }, "fragment"},
+		{"http redirect without host", func(c *Client) { c.RedirectURIs = []string{"https:///cb"} }, "no host"},
+		{"native app scheme", func(c *Client) { c.RedirectURIs = []string{"com.example.app:/oauth2redirect"} }, ""},
+		{"loopback redirect", func(c *Client) { c.RedirectURIs = []string{"http://127.0.0.1/cb"} }, ""},
+		{"repeated redirect", func(c *Client) { c.RedirectURIs = []string{"https://a.example/", "https://a.example/"} }, "listed twice"},
+		{"bad post-logout uri", func(c *Client) { c.PostLogoutRedirectURIs = []string{"x"} }, "post-logout"},
+		{"scope with quote", func(c *Client) { c.Scopes = []string{`a"b`} }, "scope token"},
+		{"empty scope", func(c *Client) { c.Scopes = []string{""} }, "scope token"},
+		{"repeated scope", func(c *Client) { c.Scopes = []string{"a", "a"} }, "listed twice"},
+		{"negative ttl", func(c *Client) { c.AccessTokenTTL = -time.Second }, "negative"},
+		{"empty audience", func(c *Client) { c.Audience = []string{""} }, "audience"},
+		{"unknown alg", func(c *Client) { c.SigningAlg = "HS256" }, "signing algorithm"},
+		{"unknown id token alg", func(c *Client) { c.IDTokenSignedResponseAlg = "none" }, "id token algorithm"},
+		{"unknown response type", func(c *Client) { c.ResponseTypes = []string{"code token"} }, "response type"},
+		{"allowed response type", func(c *Client) { c.ResponseTypes = []string{"code id_token"} }, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := confidential("app")
+			tt.mutate(c)
+			err := c.Validate()
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("Validate = %v, want nil", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Validate = %v, want ErrInvalid containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCreateClientValidates(t *testing.T) {
+	d, _ := mustOpen(t, nil)
+	c := confidential("x")
+	c.GrantTypes = []string{"bogus"}
+	if err := d.CreateClient(c); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("CreateClient = %v, want ErrInvalid", err)
+	}
+	if all, _ := d.Clients(); len(all) != 0 {
+		t.Errorf("invalid client stored: %+v", all)
+	}
+}

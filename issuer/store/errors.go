@@ -1,0 +1,27 @@
+package store
+
+import "errors"
+
+// Sentinel errors. Methods wrap them with %w and a detail, so test with
+// errors.Is.
+var (
+	// ErrNotFound: no record with that id or name.
+	ErrNotFound = errors.New("store: not found")
+	// ErrDuplicate: the client name or username is already taken.
+	ErrDuplicate = errors.New("store: already exists")
+	// ErrInvalid: a record failed validation; the wrapped message says which field.
+	ErrInvalid = errors.New("store: invalid record")
+	// ErrBadKEK: the key-encryption key is malformed, or is not the one the
+	// database was written with.
+	ErrBadKEK = errors.New("store: wrong or malformed key-encryption key")
+	// ErrNoKEK: the store was opened without a key-encryption key and a
+	// method needs one (signing keys), or LoadKEK found none and was not
+	// asked to create one.
+	ErrNoKEK = errors.New("store: no key-encryption key")
+	// ErrLocked: another process holds the database (bbolt's file lock was
+	// not released within Options.Timeout). The issuer server is probably
+	// running; use the admin socket.
+	ErrLocked = errors.New("store: database is locked by another process")
+	// ErrClosed: the store has been closed.
+	ErrClosed = errors.New("store: closed")
+)
