@@ -236,6 +236,11 @@ func TestClientCredentialsVerifiesThroughDiscovery(t *testing.T) {
 func TestHostileTokenRequests(t *testing.T) {
 	s := startServer(t, "")
 	c := addClient(t, s.db, "hostile")
+	var web credentials // a client that may not use client_credentials
+	if err := json.Unmarshal([]byte(cli(t, "", "client", "add", "--db", s.db, "--name", "web", "--grant", "authorization_code",
+		"--redirect-uri", "https://app.example/cb", "--json")), &web); err != nil {
+		t.Fatal(err)
+	}
 	tokenURL := s.issuer() + "/token/"
 	form := "application/x-www-form-urlencoded"
 	tests := []struct {
@@ -256,7 +261,7 @@ func TestHostileTokenRequests(t *testing.T) {
 		{"both auth methods", form, "grant_type=client_credentials&client_id=" + c.ID + "&client_secret=" + c.Secret, &c, 400, "invalid_request"},
 		{"no auth", form, "grant_type=client_credentials", nil, 401, "invalid_client"},
 		{"unsupported grant", form, "grant_type=urn:example:nope", &c, 400, "unsupported_grant_type"},
-		{"unauthorized grant", form, "grant_type=password&username=a&password=b", &c, 400, "unauthorized_client"},
+		{"grant not allowed to the client", form, "grant_type=client_credentials", &web, 400, "unauthorized_client"},
 		{"scope outside the client's", form, "grant_type=client_credentials&scope=admin", &c, 400, "invalid_scope"},
 	}
 	for _, tt := range tests {

@@ -60,7 +60,7 @@ func dispatch(e *env, args []string) error {
 		}
 		return errHelp
 	case "serve":
-		return serve(args[1:])
+		return serve(e, args[1:])
 	default:
 		subs, ok := groups[name]
 		if !ok {

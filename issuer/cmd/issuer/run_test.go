@@ -84,7 +84,8 @@ func TestMisuse(t *testing.T) {
 		{"list missing database", "", []string{"client", "list", "--db", missing}, 1, "does not exist"},
 		{"show unknown client", "", []string{"client", "show", "nope", "--db", db}, 1, `no client with id or name "nope"`},
 		{"delete unknown user", "", []string{"user", "delete", "nope", "--db", db}, 1, `no user with id or username "nope"`},
-		{"serve not wired", "", []string{"serve"}, 1, "not wired yet"},
+		{"serve without db", "", []string{"serve"}, 2, "--db is required"},
+		{"serve unknown flag", "", []string{"serve", "--db", db, "--port", "9"}, 2, "flag provided but not defined: -port"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,10 +1,157 @@
 package main
 
-import "errors"
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
 
-// serve runs the issuer: `issuer serve --addr ADDR --db PATH [--issuer URL]
-// [--audience A]`. Not wired yet: the HTTP server's owner fills this in.
-func serve(args []string) error {
-	_ = args
-	return errors.New("serve: not wired yet")
+	"github.com/tollgate/tollgate/issuer"
+	"github.com/tollgate/tollgate/issuer/admin"
+	"github.com/tollgate/tollgate/issuer/store"
+	"github.com/tollgate/tollgate/jwks/signing"
+)
+
+const serveSynopsis = "issuer serve --addr 127.0.0.1:9000 --db ./data/issuer.db [--issuer URL] [--audience api]…"
+
+// serveFlags are serve's options; zero values mean the issuer's defaults.
+type serveFlags struct {
+	addr, db, issuer  string
+	audience          []string
+	tokenTTL, maxTTL  time.Duration
+	jwksMaxAge        time.Duration
+	publishAhead      time.Duration
+	clientRate        float64
+	clientBurst       int
+	addrRate          float64
+	addrBurst         int
+	insecureNoLimit   bool
+	shutdownGraceTime time.Duration
+}
+
+// serve runs the issuer until SIGINT or SIGTERM: the HTTP endpoints on
+// --addr and the admin socket beside the database.
+func serve(e *env, args []string) error {
+	var f serveFlags
+	fs := newCommand(e, "serve", serveSynopsis[len("issuer serve "):], false)
+	fs.StringVar(&f.addr, "addr", issuer.DefaultAddr, "listen `address`")
+	fs.StringVar(&f.issuer, "issuer", "", "issuer identifier `URL` (default http://ADDR/o)")
+	fs.Var(listFlag{vals: &f.audience, sep: ","}, "audience", "default aud of access tokens (repeatable; default the issuer)")
+	fs.DurationVar(&f.tokenTTL, "token-ttl", 0, "default access-token lifetime (default 1h)")
+	fs.DurationVar(&f.maxTTL, "max-token-ttl", 0, "cap on every access-token lifetime (default 24h)")
+	fs.DurationVar(&f.jwksMaxAge, "jwks-max-age", 0, "Cache-Control max-age of the JWKS (default 5m)")
+	fs.DurationVar(&f.publishAhead, "key-publish-ahead", 0, "how long a rotated key is published before it signs (default 2×jwks-max-age)")
+	fs.Float64Var(&f.clientRate, "client-rate", 0, "token requests per second per client (default 100)")
+	fs.IntVar(&f.clientBurst, "client-burst", 0, "token-request burst per client (default 200)")
+	fs.Float64Var(&f.addrRate, "addr-rate", 0, "token requests per second per source address (default 200)")
+	fs.IntVar(&f.addrBurst, "addr-burst", 0, "token-request burst per source address (default 400)")
+	fs.BoolVar(&f.insecureNoLimit, "insecure-no-rate-limit", false, "turn rate limiting off (benchmarks only)")
+	fs.DurationVar(&f.shutdownGraceTime, "shutdown-grace", 10*time.Second, "how long SIGTERM waits for requests in flight")
+	if _, err := fs.parse(args, 0, ""); err != nil {
+		return err
+	}
+	f.db = fs.db
+	return f.run(slog.New(slog.NewTextHandler(e.stderr, nil)))
+}
+
+func (f *serveFlags) run(log *slog.Logger) error {
+	cfg := issuer.Config{
+		Addr: f.addr, Issuer: f.issuer, Audience: f.audience,
+		AccessTokenTTL: f.tokenTTL, MaxAccessTokenTTL: f.maxTTL, JWKSMaxAge: f.jwksMaxAge,
+		ClientRateLimit:     issuer.RateLimit{Rate: f.clientRate, Burst: f.clientBurst},
+		AddrRateLimit:       issuer.RateLimit{Rate: f.addrRate, Burst: f.addrBurst},
+		InsecureNoRateLimit: f.insecureNoLimit,
+		Logger:              log,
+	}
+	maxTTL := cmp.Or(f.maxTTL, issuer.DefaultMaxAccessTokenTTL)
+	jwksMaxAge := cmp.Or(f.jwksMaxAge, issuer.DefaultJWKSMaxAge)
+	sigOpt := signing.Options{
+		JWKSMaxAge:   jwksMaxAge,
+		PublishAhead: f.publishAhead,
+		// A retired key stays published until the longest-lived token it
+		// signed has expired, plus a minute for validators' clock leeway.
+		MaxTokenTTL: maxTTL + time.Minute,
+	}
+
+	kek, err := store.LoadKEK(f.db, true)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(f.db, &store.Options{KEK: kek, Timeout: time.Second})
+	if err != nil {
+		if errors.Is(err, store.ErrLocked) {
+			return fmt.Errorf("database %s is in use by another process (is serve already running?): %w", f.db, err)
+		}
+		return err
+	}
+	defer st.Close()
+
+	ring, err := admin.LoadRing(st, sigOpt)
+	if err != nil {
+		return err
+	}
+	var srv *issuer.Server
+	local := &admin.Local{
+		Store:      st,
+		Signing:    ring.Options(),
+		OnKeyAdded: ring.Add,
+		OnClientChanged: func(id string) {
+			if srv != nil {
+				srv.InvalidateClient(id)
+			}
+		},
+	}
+	ctx := context.Background()
+	// ES256 signs access tokens by default; RS256 is kept active beside it
+	// because OpenID Connect Discovery requires it for ID tokens.
+	created, err := local.EnsureKeys(ctx, signing.ES256, signing.RS256)
+	if err != nil {
+		return err
+	}
+	for _, k := range created {
+		log.Info("created signing key", "kid", k.Kid, "alg", k.Alg)
+	}
+
+	srv, err = issuer.New(cfg, st, ring)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return err
+	}
+	sock, err := admin.Listen(admin.SocketPath(f.db), local)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	go func() {
+		if err := sock.Serve(); err != nil {
+			log.Error("admin socket", "err", err)
+		}
+	}()
+	defer sock.Close()
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("issuer serving", "issuer", srv.Issuer(), "addr", ln.Addr().String(), "admin_socket", sock.Path())
+
+	sigc := make(chan os.Signal, 1)
+	signal.Notify(sigc, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigc)
+	select {
+	case err := <-errc:
+		return err
+	case s := <-sigc:
+		log.Info("shutting down", "signal", s.String())
+	}
+	sctx, cancel := context.WithTimeout(ctx, f.shutdownGraceTime)
+	defer cancel()
+	return srv.Shutdown(sctx)
 }
