@@ -33,4 +33,4 @@ Tollgate issuer on http://$ADDR/o  (data: $DATA, Ctrl-C stops it)
   $BIN/issuer keys list --db $db
 
 MSG
-exec "$BIN/issuer" serve --addr "$ADDR" --db "$db"
+exec "$BIN/issuer" serve --addr "$ADDR" --db "$db" --audience api
