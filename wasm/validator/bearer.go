@@ -1,0 +1,77 @@
+package validator
+
+// BearerToken extracts the token from an Authorization header value
+// (RFC 6750 §2.1: "Bearer" 1*SP b64token; the scheme is case-insensitive,
+// RFC 9110 §11.1). It returns nil, nil when the value is empty or uses
+// another scheme: the request carries no bearer token and, per RFC 6750
+// §3.1, the challenge has no error code. It returns InvalidRequest when the
+// scheme is Bearer but the credentials are missing or not a b64token. The
+// token is a view of authorization; nothing is allocated.
+func BearerToken(authorization []byte) (token []byte, err *Error) {
+	h := trimOWS(authorization)
+	if len(h) == 0 {
+		return nil, nil
+	}
+	i := 0
+	for i < len(h) && h[i] != ' ' && h[i] != '\t' {
+		i++
+	}
+	if !equalFold(h[:i], "bearer") {
+		return nil, nil
+	}
+	for i < len(h) && h[i] == ' ' {
+		i++
+	}
+	t := h[i:]
+	if len(t) == 0 {
+		return nil, errBadHeader
+	}
+	// b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+	j := 0
+	for j < len(t) && isB64TokenChar(t[j]) {
+		j++
+	}
+	if j == 0 {
+		return nil, errBadHeader
+	}
+	for k := j; k < len(t); k++ {
+		if t[k] != '=' {
+			return nil, errBadHeader
+		}
+	}
+	return t, nil
+}
+
+func isB64TokenChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/'
+}
+
+// trimOWS removes leading and trailing spaces and tabs (RFC 9110 OWS).
+func trimOWS(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// equalFold reports whether b equals the lower-case ASCII string s, ignoring
+// ASCII case.
+func equalFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		c := b[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,334 @@
+package validator_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/tollgate/tollgate/jwks"
+	"github.com/tollgate/tollgate/wasm/validator"
+	"github.com/tollgate/tollgate/wasm/validator/conformance"
+)
+
+// tables caches one Cases() call per test binary: signing is slow.
+var tables = conformance.Cases()
+
+func caseNamed(t testing.TB, name string) *conformance.Case {
+	t.Helper()
+	for i := range tables {
+		if tables[i].Name == name {
+			return &tables[i]
+		}
+	}
+	t.Fatalf("no case %q", name)
+	return nil
+}
+
+// mustValidator configures a validator the way conformance.Native does.
+func mustValidator(t testing.TB, c *conformance.Case) (*validator.Validator, *validator.Policy) {
+	t.Helper()
+	p, err := validator.ParsePolicy(c.Policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := validator.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Keys != nil {
+		if err := v.SetKeys(c.Keys); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c.Revocations != nil {
+		if err := v.SetRevocations(c.Revocations); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return v, p
+}
+
+// TestTablesTwice runs every table case twice on one validator: the second
+// answer (from the cache for valid tokens) must equal the first.
+func TestTablesTwice(t *testing.T) {
+	for i := range tables {
+		c := &tables[i]
+		t.Run(c.Name, func(t *testing.T) {
+			v, p := mustValidator(t, c)
+			for round := 0; round < 2; round++ {
+				r := conformance.NativeRequest(v, p.Realm, c)
+				if err := conformance.Check(c, r); err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			s := v.Stats()
+			if c.Want.Status == 200 && s.Hits != 1 {
+				t.Fatalf("valid token: %d cache hits, want 1", s.Hits)
+			}
+			if c.Want.Status == 401 && s.Hits != 0 {
+				t.Fatalf("rejected token answered from the cache: %+v", s)
+			}
+		})
+	}
+}
+
+func TestCachedPathAllocatesNothing(t *testing.T) {
+	for _, name := range []string{"happy/ES256", "happy/EdDSA", "happy/RS256", "happy/PS256", "happy/HS256 with an inline oct key"} {
+		c := caseNamed(t, name)
+		v, _ := mustValidator(t, c)
+		method, path := []byte(c.Method), []byte(c.Path)
+		admin := []byte("/admin/x")
+		post := []byte("POST")
+		if _, err := v.Validate(c.Token, c.Now, method, path); err != nil {
+			t.Fatal(err)
+		}
+		allocs := testing.AllocsPerRun(200, func() {
+			cl, err := v.Validate(c.Token, c.Now, method, path)
+			if err != nil || !cl.Cached || string(cl.Subject) != "user-1" {
+				t.Fatalf("cached validation: %+v %v", cl, err)
+			}
+			// A cached token denied by a route's scopes allocates nothing either.
+			if _, err := v.Validate(c.Token, c.Now, post, admin); err == nil || err.Code != validator.InsufficientScope {
+				t.Fatalf("route denial: %v", err)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%s: cached path allocates %v times per run, want 0", name, allocs)
+		}
+	}
+}
+
+func TestDenialsAllocateNothing(t *testing.T) {
+	c := caseNamed(t, "happy/ES256")
+	v, _ := mustValidator(t, c)
+	for _, name := range []string{"alg/none with a signature", "header/jku", "header/unknown kid", "size/100 000 dots", "segments/two", "base64/standard alphabet", "typ/missing"} {
+		tok := caseNamed(t, name).Token
+		allocs := testing.AllocsPerRun(50, func() {
+			if _, err := v.Validate(tok, c.Now, []byte("GET"), []byte("/")); err == nil {
+				t.Fatal("accepted")
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%s: denial allocates %v times, want 0", name, allocs)
+		}
+	}
+}
+
+// TestUncachedAllocations reports (and bounds) the allocations of a full
+// validation; they come from the standard library's signature code.
+func TestUncachedAllocations(t *testing.T) {
+	limits := map[string]float64{"happy/ES256": 20, "happy/EdDSA": 2, "happy/RS256": 20, "happy/PS256": 25, "happy/HS256 with an inline oct key": 10}
+	for name, limit := range limits {
+		c := caseNamed(t, name)
+		v, _ := mustValidator(t, c)
+		cached := c.Token
+		allocs := testing.AllocsPerRun(20, func() {
+			v.ResetCache()
+			if _, err := v.Validate(cached, c.Now, []byte(c.Method), []byte(c.Path)); err != nil {
+				t.Fatal(err)
+			}
+		})
+		t.Logf("%s: %v allocations uncached", name, allocs)
+		if allocs > limit {
+			t.Errorf("%s: %v allocations uncached, want at most %v", name, allocs, limit)
+		}
+	}
+}
+
+func TestCacheLifetime(t *testing.T) {
+	c := caseNamed(t, "happy/ES256")
+	get := []byte("GET")
+	path := []byte("/api/items")
+	validate := func(v *validator.Validator, now int64) (validator.Claims, *validator.Error) {
+		return v.Validate(c.Token, now, get, path)
+	}
+
+	t.Run("expires with exp plus leeway", func(t *testing.T) {
+		v, _ := mustValidator(t, c)
+		if _, err := validate(v, c.Now); err != nil {
+			t.Fatal(err)
+		}
+		exp := c.Now + 600
+		if cl, err := validate(v, exp+59); err != nil || !cl.Cached {
+			t.Fatalf("within leeway: %+v %v", cl, err)
+		}
+		if _, err := validate(v, exp+60); err == nil || err.Description != "token expired" {
+			t.Fatalf("after exp+leeway: %v", err)
+		}
+		if s := v.Stats(); s.Entries != 0 {
+			t.Fatalf("expired entry still cached: %+v", s)
+		}
+	})
+	t.Run("clock going backwards before iat", func(t *testing.T) {
+		v, _ := mustValidator(t, c)
+		validate(v, c.Now)
+		// iat is Now-60; with 60 s leeway the token is valid from Now-120.
+		if _, err := validate(v, c.Now-121); err == nil {
+			t.Fatal("cached token accepted before iat - leeway")
+		}
+	})
+	t.Run("evicted when its key is removed", func(t *testing.T) {
+		v, _ := mustValidator(t, c)
+		validate(v, c.Now)
+		if err := v.SetKeys([]byte(`{"keys":[]}`)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := validate(v, c.Now); err == nil || !err.UnknownKey {
+			t.Fatalf("after key removal: %v", err)
+		}
+	})
+	t.Run("kept when the key set is refreshed unchanged", func(t *testing.T) {
+		v, _ := mustValidator(t, c)
+		validate(v, c.Now)
+		if err := v.SetKeys(c.Keys); err != nil {
+			t.Fatal(err)
+		}
+		if cl, err := validate(v, c.Now); err != nil || !cl.Cached {
+			t.Fatalf("after unchanged refresh: %+v %v", cl, err)
+		}
+	})
+	t.Run("evicted when its kid gets another key", func(t *testing.T) {
+		v, _ := mustValidator(t, c)
+		validate(v, c.Now)
+		foreign := strings.Replace(string(c.Keys), `"kid":"es256"`, `"kid":"es256-old"`, 1)
+		foreign = strings.Replace(foreign, `"kid":"eddsa"`, `"kid":"es256"`, 1) // es256 now names the Ed25519 key
+		if err := v.SetKeys([]byte(foreign)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := validate(v, c.Now); err == nil || err.Description != "key does not match algorithm" {
+			t.Fatalf("after kid reassignment: %v", err)
+		}
+	})
+	t.Run("evicted when revoked", func(t *testing.T) {
+		v, _ := mustValidator(t, c)
+		validate(v, c.Now)
+		if err := v.SetRevocations([]byte(`[{"jti":"jti-1","exp":1767226200}]`)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := validate(v, c.Now); err == nil || err.Description != "token revoked" {
+			t.Fatalf("after revocation: %v", err)
+		}
+		// Lifting the revocation makes the token valid again (verified afresh).
+		if err := v.SetRevocations([]byte(`[]`)); err != nil {
+			t.Fatal(err)
+		}
+		if cl, err := validate(v, c.Now); err != nil || cl.Cached {
+			t.Fatalf("after un-revoking: %+v %v", cl, err)
+		}
+	})
+	t.Run("bad updates keep the old state", func(t *testing.T) {
+		v, _ := mustValidator(t, c)
+		validate(v, c.Now)
+		if err := v.SetKeys([]byte(`{"keys":[{"kty":"EC","crv":"P-256","x":"AA"}]}`)); err == nil {
+			t.Fatal("bad JWKS accepted")
+		}
+		if err := v.SetRevocations([]byte(`[{"jti":1}]`)); !errors.Is(err, validator.ErrRevocations) {
+			t.Fatalf("bad feed: %v", err)
+		}
+		if cl, err := validate(v, c.Now); err != nil || !cl.Cached {
+			t.Fatalf("after rejected updates: %+v %v", cl, err)
+		}
+	})
+}
+
+func TestCacheBounds(t *testing.T) {
+	base := caseNamed(t, "happy/ES256")
+	var toks [][]byte
+	for _, name := range []string{"happy/ES256", "happy/EdDSA", "happy/RS256", "happy/PS256", "happy/aud array", "happy/typ in upper case"} {
+		toks = append(toks, caseNamed(t, name).Token)
+	}
+	for _, tt := range []struct {
+		name           string
+		entries, bytes int
+		wantMax        int // entries after filling
+	}{
+		{"by entries", 3, 1 << 20, 3},
+		{"by bytes", 100, 1400, 2},
+		{"token larger than the budget", 100, 300, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := validator.ParsePolicy(base.Policy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.CacheEntries, p.CacheBytes = tt.entries, tt.bytes
+			v, err := validator.New(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v.SetKeys(base.Keys)
+			for round := 0; round < 3; round++ {
+				for _, tok := range toks {
+					if _, err := v.Validate(tok, base.Now, []byte("GET"), []byte("/")); err != nil {
+						t.Fatal(err)
+					}
+					s := v.Stats()
+					if s.Entries > tt.wantMax || s.Bytes > tt.bytes {
+						t.Fatalf("cache over its bounds: %+v", s)
+					}
+				}
+			}
+			if s := v.Stats(); s.Entries != tt.wantMax && !(tt.wantMax > 0 && s.Entries > 0 && s.Entries < tt.wantMax) {
+				t.Fatalf("entries = %d, want %d (%+v)", s.Entries, tt.wantMax, s)
+			}
+		})
+	}
+	t.Run("disabled", func(t *testing.T) {
+		p, _ := validator.ParsePolicy([]byte(strings.Replace(string(base.Policy), `{`, `{"cache_entries":0,`, 1)))
+		v, err := validator.New(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.SetKeys(base.Keys)
+		for i := 0; i < 2; i++ {
+			if cl, err := v.Validate(base.Token, base.Now, nil, []byte("/")); err != nil || cl.Cached {
+				t.Fatalf("%+v %v", cl, err)
+			}
+		}
+	})
+}
+
+func TestSetKeysConflict(t *testing.T) {
+	c := caseNamed(t, "happy/inline public JWKS")
+	v, _ := mustValidator(t, c)
+	inline := caseNamed(t, "happy/ES256").Keys
+	if err := v.SetKeys(inline); err != nil {
+		t.Fatalf("same keys again: %v", err)
+	}
+	changed := strings.Replace(string(inline), `"kid":"eddsa"`, `"kid":"es256x"`, 1)
+	changed = strings.Replace(changed, `"kid":"es256"`, `"kid":"eddsa"`, 1)
+	if err := v.SetKeys([]byte(changed)); !errors.Is(err, validator.ErrKidConflict) {
+		t.Fatalf("conflicting kid: %v", err)
+	}
+	if err := v.SetKeys([]byte(`{"keys":[{"kty":"oct","alg":"HS256","k":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}]}`)); !errors.Is(err, jwks.ErrOctNotAllowed) {
+		t.Fatalf("oct key in SetKeys: %v", err)
+	}
+}
+
+func TestSetVerifier(t *testing.T) {
+	c := caseNamed(t, "happy/ES256")
+	v, _ := mustValidator(t, c)
+	var calls []string
+	v.SetVerifier(func(alg string, key *jwks.Key, in, sig []byte) bool {
+		calls = append(calls, alg+"/"+key.Kid)
+		return validator.VerifySignature(alg, key, in, sig)
+	})
+	if _, err := v.Validate(c.Token, c.Now, nil, []byte("/")); err != nil {
+		t.Fatal(err)
+	}
+	// Shape checks run before the hook: a psychic signature never reaches it.
+	if _, err := v.Validate(caseNamed(t, "sig/psychic ECDSA r=s=0").Token, c.Now, nil, []byte("/")); err == nil {
+		t.Fatal("psychic signature accepted")
+	}
+	if strings.Join(calls, ",") != "ES256/es256" {
+		t.Fatalf("verifier calls = %q", calls)
+	}
+	v.SetVerifier(func(string, *jwks.Key, []byte, []byte) bool { return false })
+	if _, err := v.Validate(caseNamed(t, "happy/EdDSA").Token, c.Now, nil, []byte("/")); err == nil || err.Description != "invalid signature" {
+		t.Fatalf("rejecting verifier: %v", err)
+	}
+	v.SetVerifier(nil)
+	if _, err := v.Validate(caseNamed(t, "happy/EdDSA").Token, c.Now, nil, []byte("/")); err != nil {
+		t.Fatalf("built-in verifier restored: %v", err)
+	}
+}
