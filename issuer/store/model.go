@@ -94,3 +94,50 @@ type Key struct {
 	// retirement plus the longest lifetime of a token it could have signed.
 	Expires time.Time `json:"expires,omitzero"`
 }
+
+// AuthCode is an issued authorization code (RFC 6749 §4.1), stored under
+// the SHA-256 of the code so the store never holds a usable code.
+type AuthCode struct {
+	ClientID    string    `json:"client_id"`
+	UserID      string    `json:"user_id"`
+	RedirectURI string    `json:"redirect_uri"` // as sent in the authorization request ("" if omitted)
+	Scope       string    `json:"scope"`        // space-separated, granted
+	Nonce       string    `json:"nonce,omitempty"`
+	AuthTime    time.Time `json:"auth_time"`
+	// CodeChallenge and CodeChallengeMethod (S256 or plain) bind the code
+	// to a PKCE verifier; empty when the request had no challenge.
+	CodeChallenge       string    `json:"code_challenge,omitempty"`
+	CodeChallengeMethod string    `json:"code_challenge_method,omitempty"`
+	Created             time.Time `json:"created"`
+	Expires             time.Time `json:"expires"`
+	// Redeemed is set, in the same transaction that reads it, by the first
+	// exchange; a second exchange is a replay.
+	Redeemed bool `json:"redeemed,omitempty"`
+	// FamilyID and AccessJTIs record what the exchange issued, so a replay
+	// can revoke it all.
+	FamilyID   string       `json:"family_id,omitempty"`
+	AccessJTIs []Revocation `json:"access_jtis,omitempty"`
+}
+
+// Revocation is a revoked (or revocable) JWT access token, by jti, kept
+// until the token would have expired anyway.
+type Revocation struct {
+	JTI string    `json:"jti"`
+	Exp time.Time `json:"exp"`
+}
+
+// Consent records the scopes a user granted a client (approval_prompt=auto).
+type Consent struct {
+	UserID   string    `json:"user_id"`
+	ClientID string    `json:"client_id"`
+	Scopes   []string  `json:"scopes"`
+	Created  time.Time `json:"created"`
+	Updated  time.Time `json:"updated"`
+}
+
+// Session is a browser login session, stored under the SHA-256 of its id.
+type Session struct {
+	UserID   string    `json:"user_id"`
+	AuthTime time.Time `json:"auth_time"`
+	Expires  time.Time `json:"expires"`
+}
