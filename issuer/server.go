@@ -87,6 +87,8 @@ func New(cfg Config, clients Clients, signer Signer) (*Server, error) {
 	s.handle(s.path(".well-known/openid-configuration"), s.handleDiscovery, fasthttp.MethodGet)
 	s.handle("/.well-known/oauth-authorization-server"+s.prefix, s.handleDiscovery, fasthttp.MethodGet)
 	s.handle(s.path(".well-known/jwks.json"), s.handleJWKS, fasthttp.MethodGet)
+	s.registerTokenFlows()   // grants.go: authorization_code, refresh_token, password, revocation, introspection
+	s.registerBrowserFlows() // browser.go: login, consent, /o/authorize/, userinfo, logout
 
 	s.handler = s.serve
 	s.srv = &fasthttp.Server{
