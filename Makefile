@@ -14,7 +14,7 @@ BENCHSTAT_VERSION   := v0.0.0-20260908200009-22c9c6c9d4da
 ADDR ?= 127.0.0.1:9000
 DATA ?= $(CURDIR)/data
 
-.PHONY: all build wasm test run check bench clean help tools
+.PHONY: all build wasm test test-deps run check bench clean help tools
 
 all: build
 
@@ -29,7 +29,10 @@ wasm: ## build bin/validator.wasm (standard Go, wasip1 reactor)
 	@mkdir -p $(BIN)
 	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -o $(BIN)/validator.wasm ./wasm/cmd/validator
 
-test: wasm ## every test, with -race
+test-deps: ## chromium + chromedriver (apt) and the pinned npm openid-client for the e2e tests
+	scripts/install-test-deps.sh
+
+test: wasm test-deps ## every test, with -race
 	$(GO) test -race -count=1 -timeout 20m ./...
 
 run: build ## start the issuer on $(ADDR) with the embedded store under ./data

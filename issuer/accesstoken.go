@@ -37,10 +37,17 @@ type accessToken struct {
 	scope    string // space-separated; omitted when empty
 	issued   time.Time
 	ttl      time.Duration
+	jti      string // "" means a fresh one, not kept (client_credentials)
+}
+
+// expires returns the exp of t.
+func (t *accessToken) expires() time.Time {
+	return time.Unix(t.issued.Unix()+int64(t.ttl/time.Second), 0).UTC()
 }
 
 // appendClaims appends t's JWT claims set as JSON: iss, sub, aud, exp, iat,
-// nbf, jti (fresh, random), client_id and scope, in that order.
+// nbf, jti (t.jti, or a fresh random one), client_id and scope, in that
+// order.
 func (t *accessToken) appendClaims(dst []byte) []byte {
 	iat := t.issued.Unix()
 	dst = append(dst, '{')
@@ -51,9 +58,13 @@ func (t *accessToken) appendClaims(dst []byte) []byte {
 	dst = appendIntMember(dst, "iat", iat)
 	dst = appendIntMember(dst, "nbf", iat)
 	dst = appendMember(dst, "jti")
-	dst = append(dst, '"')
-	dst = appendJTI(dst)
-	dst = append(dst, '"')
+	if t.jti != "" {
+		dst = appendJSONString(dst, t.jti)
+	} else {
+		dst = append(dst, '"')
+		dst = appendJTI(dst)
+		dst = append(dst, '"')
+	}
 	dst = appendStringMember(dst, "client_id", t.clientID)
 	if t.scope != "" {
 		dst = appendStringMember(dst, "scope", t.scope)
@@ -67,6 +78,9 @@ func appendJTI(dst []byte) []byte {
 	_, _ = rand.Read(b[:]) // never fails (Go ≥ 1.24 crashes rather than return short)
 	return base64.RawURLEncoding.AppendEncode(dst, b[:])
 }
+
+// newJTI returns a fresh jti, for tokens whose jti is recorded.
+func newJTI() string { return string(appendJTI(nil)) }
 
 // bufPool recycles the buffers claims and responses are built in.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}

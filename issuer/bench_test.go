@@ -40,7 +40,7 @@ func benchServer(b *testing.B, signer Signer) *Server {
 	srv, err := New(Config{
 		InsecureNoRateLimit: true,
 		Logger:              slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}, &fakeClients{m: testClients()}, signer)
+	}, newFakeStore(b, &fakeClients{m: testClients()}), signer)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -67,6 +67,10 @@ type Config struct {
 	// InsecureNoRateLimit turns both rate limits off (benchmarks only).
 	InsecureNoRateLimit bool
 
+	// Flows configures the user flows of the token endpoint (code and
+	// refresh-token lifetimes, login throttling); see [FlowConfig].
+	Flows FlowConfig
+
 	// ClientCacheTTL is how long a client read from Clients is reused
 	// without asking again; default DefaultClientCacheTTL, negative disables
 	// the cache. Call Server.InvalidateClient after changing a client.

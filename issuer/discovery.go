@@ -12,14 +12,14 @@ import (
 
 // metadata is the authorization server's self-description: OpenID Connect
 // Discovery 1.0 §3 and RFC 8414 §2 share it, so one document serves both
-// paths. Endpoints listed here that this package does not route yet are
-// served by the user-flow work that extends the route table.
+// paths.
 type metadata struct {
 	Issuer                                     string   `json:"issuer"`
 	AuthorizationEndpoint                      string   `json:"authorization_endpoint"`
 	TokenEndpoint                              string   `json:"token_endpoint"`
 	JWKSURI                                    string   `json:"jwks_uri"`
 	UserinfoEndpoint                           string   `json:"userinfo_endpoint"`
+	EndSessionEndpoint                         string   `json:"end_session_endpoint"`
 	RevocationEndpoint                         string   `json:"revocation_endpoint"`
 	IntrospectionEndpoint                      string   `json:"introspection_endpoint"`
 	ScopesSupported                            []string `json:"scopes_supported"`
@@ -32,8 +32,12 @@ type metadata struct {
 	RevocationEndpointAuthMethodsSupported     []string `json:"revocation_endpoint_auth_methods_supported"`
 	IntrospectionEndpointAuthMethodsSupported  []string `json:"introspection_endpoint_auth_methods_supported"`
 	CodeChallengeMethodsSupported              []string `json:"code_challenge_methods_supported"`
+	PromptValuesSupported                      []string `json:"prompt_values_supported"`
 	AuthorizationResponseIssParameterSupported bool     `json:"authorization_response_iss_parameter_supported"`
 	ClaimsSupported                            []string `json:"claims_supported"`
+	ClaimsParameterSupported                   bool     `json:"claims_parameter_supported"`
+	RequestParameterSupported                  bool     `json:"request_parameter_supported"`
+	RequestURIParameterSupported               bool     `json:"request_uri_parameter_supported"`
 }
 
 // staticDoc is a precomputed response body with its entity tag.
@@ -47,14 +51,26 @@ func newStaticDoc(body []byte) staticDoc {
 	return staticDoc{body: body, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
 }
 
-// buildMetadata renders the discovery document once, at New. signerAlgs
-// are the signer's algorithms; RS256 is always listed for ID tokens, as
-// OpenID Connect Discovery requires.
+// buildMetadata renders the discovery document once, at New, after every
+// flow has registered its grants. signerAlgs are the signer's algorithms;
+// RS256 is always listed for ID tokens, as OpenID Connect Discovery
+// requires.
+//
+// response_types_supported lists every type the authorization endpoint
+// serves, though all but "code" are off until a client's ResponseTypes
+// enables them. code_challenge_methods_supported lists only S256: plain
+// is a per-client opt-in for legacy clients (Client.AllowPlainPKCE), not
+// something to advertise. Public clients authenticate with "none" at the
+// token and revocation endpoints (RFC 7009 §5); introspection needs a
+// credential.
 func (s *Server) buildMetadata(signerAlgs []string) (staticDoc, error) {
 	iss := s.cfg.Issuer
-	grants := make([]string, 0, len(s.grants))
+	grants := make([]string, 0, len(s.grants)+1)
 	for g := range s.grants {
 		grants = append(grants, g)
+	}
+	if s.routes[s.path("authorize/")] != nil {
+		grants = append(grants, "implicit") // response_type token / id_token, per client
 	}
 	slices.Sort(grants)
 	idAlgs := []string{"RS256"}
@@ -70,27 +86,31 @@ func (s *Server) buildMetadata(signerAlgs []string) (staticDoc, error) {
 		}
 	}
 	authMethods := []string{authClientSecretBasic, authClientSecretPost}
+	withNone := []string{authClientSecretBasic, authClientSecretPost, authNone}
 	m := metadata{
 		Issuer:                                     iss,
 		AuthorizationEndpoint:                      iss + "/authorize/",
 		TokenEndpoint:                              iss + "/token/",
 		JWKSURI:                                    iss + "/.well-known/jwks.json",
 		UserinfoEndpoint:                           iss + "/userinfo/",
+		EndSessionEndpoint:                         iss + "/logout/",
 		RevocationEndpoint:                         iss + "/revoke_token/",
 		IntrospectionEndpoint:                      iss + "/introspect/",
 		ScopesSupported:                            scopes,
-		ResponseTypesSupported:                     []string{"code"},
-		ResponseModesSupported:                     []string{"query"},
+		ResponseTypesSupported:                     []string{respCode, respCodeIDToken, respIDToken, respToken},
+		ResponseModesSupported:                     []string{modeQuery, modeFragment},
 		GrantTypesSupported:                        grants,
 		SubjectTypesSupported:                      []string{"public"},
 		IDTokenSigningAlgValuesSupported:           idAlgs,
-		TokenEndpointAuthMethodsSupported:          authMethods,
-		RevocationEndpointAuthMethodsSupported:     authMethods,
+		TokenEndpointAuthMethodsSupported:          withNone,
+		RevocationEndpointAuthMethodsSupported:     withNone,
 		IntrospectionEndpointAuthMethodsSupported:  authMethods,
-		CodeChallengeMethodsSupported:              []string{"S256"},
+		CodeChallengeMethodsSupported:              []string{pkceS256},
+		PromptValuesSupported:                      []string{"none", "login", "consent", "select_account"},
 		AuthorizationResponseIssParameterSupported: true,
 		ClaimsSupported: []string{"iss", "sub", "aud", "exp", "iat", "nbf", "jti",
-			"auth_time", "nonce", "client_id", "scope", "name", "email"},
+			"auth_time", "nonce", "at_hash", "c_hash", "client_id", "scope",
+			"preferred_username", "name", "email"},
 	}
 	body, err := json.Marshal(&m)
 	if err != nil {

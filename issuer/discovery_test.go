@@ -37,6 +37,7 @@ func TestDiscovery(t *testing.T) {
 		"revocation_endpoint":    iss + "/revoke_token/",
 		"introspection_endpoint": iss + "/introspect/",
 		"userinfo_endpoint":      iss + "/userinfo/",
+		"end_session_endpoint":   iss + "/logout/",
 		"authorization_response_iss_parameter_supported": true,
 	}
 	for k, v := range want {
@@ -45,9 +46,11 @@ func TestDiscovery(t *testing.T) {
 		}
 	}
 	lists := map[string][]string{
-		"grant_types_supported":                 {"client_credentials"},
-		"token_endpoint_auth_methods_supported": {"client_secret_basic", "client_secret_post"},
-		"response_types_supported":              {"code"},
+		"grant_types_supported":                 {"authorization_code", "client_credentials", "implicit", "password", "refresh_token"},
+		"token_endpoint_auth_methods_supported": {"client_secret_basic", "client_secret_post", "none"},
+		"response_types_supported":              {"code", "code id_token", "id_token", "token"},
+		"response_modes_supported":              {"query", "fragment"},
+		"prompt_values_supported":               {"none", "login", "consent", "select_account"},
 		"subject_types_supported":               {"public"},
 		"code_challenge_methods_supported":      {"S256"},
 		"scopes_supported":                      {"openid", "profile", "email", "read", "write"},

@@ -7,7 +7,12 @@
 // Paths follow Django OAuth Toolkit's layout below the issuer identifier's
 // path (default "/o"):
 //
-//	POST /o/token/                                  RFC 6749 §3.2, grant client_credentials (§4.4)
+//	POST /o/token/                                  RFC 6749 §3.2: client_credentials (§4.4),
+//	                                                authorization_code with PKCE (§4.1, RFC 7636),
+//	                                                refresh_token with rotation (§6), password (§4.3)
+//	POST /o/revoke_token/                           RFC 7009 token revocation
+//	POST /o/introspect/                             RFC 7662 token introspection
+//	GET  /o/revoked                                 revoked access tokens, [{"jti","exp"}], ETag
 //	GET  /o/.well-known/openid-configuration        OpenID Connect Discovery 1.0
 //	GET  /.well-known/oauth-authorization-server/o  RFC 8414 metadata (same document)
 //	GET  /o/.well-known/jwks.json                   RFC 7517 key set, ETag and If-None-Match
@@ -20,9 +25,19 @@
 //
 // Access tokens are RFC 9068 JWTs (typ "at+jwt", kid in the header; claims
 // iss, sub, aud, exp, iat, nbf, jti, client_id, scope) signed by a [Signer].
-// Issuing one reads no store and writes nothing: clients come from a
-// [Clients] source behind a short-lived in-memory cache (see
-// [Server.InvalidateClient]).
+// A client_credentials token reads no store and writes nothing: clients
+// come from the [Store] behind a short-lived in-memory cache (see
+// [Server.InvalidateClient]). A user's token (sub is the user id) records
+// its jti, so that revoking its grant can revoke it.
+//
+// # User flows and durability
+//
+// Codes and refresh tokens are opaque 256-bit values kept as SHA-256 hashes.
+// A code is redeemed once (a replay revokes everything it issued); a refresh
+// token is rotated on every use within a family whose reuse revokes it
+// (RFC 9700 §4.14.2); see [FlowConfig] for lifetimes. Every acknowledged
+// change — a redemption with its new family, a rotation, a revocation — is
+// one committed store transaction before the response is written.
 //
 // # Errors
 //

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/lestrrat-go/jwx/v3/jwt"
@@ -17,17 +19,8 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 )
 
-// clientMap is the smallest Clients: a fixed map.
-type clientMap map[string]*store.Client
-
-func (m clientMap) Client(id string) (*store.Client, error) {
-	if c, ok := m[id]; ok {
-		return c, nil
-	}
-	return nil, store.ErrNotFound
-}
-
-// Example runs the issuer with a signing ring and one client, gets a token
+// Example runs the issuer with a signing ring and a store holding one
+// client, gets a token
 // with golang.org/x/oauth2's client_credentials flow, and verifies it with
 // jwx against the JWKS the server publishes.
 func Example() {
@@ -35,11 +28,23 @@ func Example() {
 	key, _ := ring.Rotate(signing.ES256) // the first key signs at once
 	ring.Add(key)
 
+	dir, err := os.MkdirTemp("", "tollgate-example-")
+	if err != nil {
+		panic(err)
+	}
+	defer func() { _ = os.RemoveAll(dir) }()
+	st, err := store.Open(filepath.Join(dir, "issuer.db"), nil)
+	if err != nil {
+		panic(err)
+	}
+	defer func() { _ = st.Close() }()
 	secret, hash := store.NewSecret()
-	clients := clientMap{"svc": {ID: "svc", Name: "svc", Type: store.Confidential, SecretHash: hash,
-		GrantTypes: []string{store.GrantClientCredentials}, Scopes: []string{"read", "write"}}}
+	if err := st.CreateClient(&store.Client{ID: "svc", Name: "svc", Type: store.Confidential, SecretHash: hash,
+		GrantTypes: []string{store.GrantClientCredentials}, Scopes: []string{"read", "write"}}); err != nil {
+		panic(err)
+	}
 
-	srv, err := issuer.New(issuer.Config{Audience: []string{"api"}}, clients, ring)
+	srv, err := issuer.New(issuer.Config{Audience: []string{"api"}}, st, ring)
 	if err != nil {
 		panic(err)
 	}

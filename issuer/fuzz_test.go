@@ -26,7 +26,7 @@ func FuzzTokenRequest(f *testing.F) {
 		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 		ClientRateLimit: RateLimit{Rate: 1e9, Burst: 1e9},
 		AddrRateLimit:   RateLimit{Rate: 1e9, Burst: 1e9},
-	}, &fakeClients{m: clients}, signer)
+	}, newFakeStore(f, &fakeClients{m: clients}), signer)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func FuzzTokenRequest(f *testing.F) {
 	f.Add(form+"; charset=utf-8", "Basic Og==", "", "scope=%22&grant_type=client_credentials")
 
 	codes := map[string]bool{CodeInvalidRequest: true, CodeInvalidClient: true, CodeUnauthorizedClient: true,
-		CodeUnsupportedGrantType: true, CodeInvalidScope: true}
+		CodeUnsupportedGrantType: true, CodeInvalidScope: true, CodeInvalidGrant: true}
 	f.Fuzz(func(t *testing.T, contentType, auth, query, body string) {
 		var ctx fasthttp.RequestCtx
 		ctx.Request.Header.SetMethod(fasthttp.MethodPost)

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -84,6 +85,26 @@ func (f *fakeClients) set(c *store.Client) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.m[c.ID] = c
+}
+
+// fakeStore is a real store in t.TempDir() whose clients come from a
+// fakeClients instead, so tests can count and fail client lookups.
+type fakeStore struct {
+	*store.DB
+	clients *fakeClients
+}
+
+func (f *fakeStore) Client(id string) (*store.Client, error) { return f.clients.Client(id) }
+
+// newFakeStore opens a fresh store, closed at cleanup, in front of fc.
+func newFakeStore(t testing.TB, fc *fakeClients) *fakeStore {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "issuer.db"), &store.Options{KEK: make([]byte, store.KEKSize)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return &fakeStore{DB: db, clients: fc}
 }
 
 // fakeSigner is an ES256 Signer on the standard library, independent of
@@ -210,7 +231,7 @@ func newHarness(t testing.TB, cfg Config) *harness {
 	if cfg.ClientRateLimit == (RateLimit{}) && cfg.AddrRateLimit == (RateLimit{}) {
 		cfg.InsecureNoRateLimit = true
 	}
-	srv, err := New(cfg, h.clients, h.signer)
+	srv, err := New(cfg, newFakeStore(t, h.clients), h.signer)
 	if err != nil {
 		t.Fatal(err)
 	}

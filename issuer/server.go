@@ -27,6 +27,7 @@ type Server struct {
 	cfg     Config
 	prefix  string // issuer URL path, the prefix of every route
 	clients *clientCache
+	st      Store
 	signer  Signer
 	log     *slog.Logger
 
@@ -35,6 +36,14 @@ type Server struct {
 
 	byAddr   *limiter[netip.Addr] // nil when rate limiting is off
 	byClient *limiter[string]
+
+	loginByAddr *limiter[netip.Addr] // password checks; always on
+	loginByUser *limiter[string]
+	passwords   passwordChecker
+
+	access *accessVerifier // verify.go
+	feed   revocationFeed  // revoked.go
+	purge  purger          // revoked.go
 
 	metadata     staticDoc
 	cacheControl string
@@ -47,16 +56,20 @@ type Server struct {
 	listeners []net.Listener // given to Serve
 }
 
-// New returns a server issuing tokens for the clients in clients, signed by
-// signer, configured by cfg (zero fields take their defaults). It fails,
-// with an error wrapping ErrConfig or ErrUnsupportedAlg, when cfg is
-// invalid or the signer does not offer cfg.SigningAlg.
-func New(cfg Config, clients Clients, signer Signer) (*Server, error) {
-	if clients == nil || signer == nil {
-		return nil, fmt.Errorf("%w: nil Clients or Signer", ErrConfig)
+// New returns a server issuing tokens for the clients in st, keeping the
+// user flows' state in st, signing with signer, configured by cfg (zero
+// fields take their defaults). It fails, with an error wrapping ErrConfig
+// or ErrUnsupportedAlg, when cfg is invalid or the signer does not offer
+// cfg.SigningAlg.
+func New(cfg Config, st Store, signer Signer) (*Server, error) {
+	if st == nil || signer == nil {
+		return nil, fmt.Errorf("%w: nil Store or Signer", ErrConfig)
 	}
 	cfg, err := cfg.withDefaults()
 	if err != nil {
+		return nil, err
+	}
+	if cfg.Flows, err = cfg.Flows.withDefaults(); err != nil {
 		return nil, err
 	}
 	algs := signer.Algorithms()
@@ -66,7 +79,8 @@ func New(cfg Config, clients Clients, signer Signer) (*Server, error) {
 	s := &Server{
 		cfg:          cfg,
 		prefix:       issuerPath(cfg.Issuer),
-		clients:      &clientCache{src: clients, ttl: cfg.ClientCacheTTL, now: cfg.Now},
+		clients:      &clientCache{src: st, ttl: cfg.ClientCacheTTL, now: cfg.Now},
+		st:           st,
 		signer:       signer,
 		log:          cfg.Logger,
 		routes:       make(map[string]*route),
@@ -79,9 +93,10 @@ func New(cfg Config, clients Clients, signer Signer) (*Server, error) {
 		s.byAddr = newLimiter[netip.Addr](cfg.AddrRateLimit)
 		s.byClient = newLimiter[string](cfg.ClientRateLimit)
 	}
-	if s.metadata, err = s.buildMetadata(algs); err != nil {
-		return nil, fmt.Errorf("issuer: discovery document: %w", err)
-	}
+	s.loginByAddr = newLimiter[netip.Addr](cfg.Flows.LoginAddrRateLimit)
+	s.loginByUser = newLimiter[string](cfg.Flows.LoginRateLimit)
+	s.access = newAccessVerifier(s)
+	s.purge.done = make(chan struct{})
 
 	s.handle(s.path("token/"), s.handleToken, fasthttp.MethodPost)
 	s.handle(s.path(".well-known/openid-configuration"), s.handleDiscovery, fasthttp.MethodGet)
@@ -89,6 +104,10 @@ func New(cfg Config, clients Clients, signer Signer) (*Server, error) {
 	s.handle(s.path(".well-known/jwks.json"), s.handleJWKS, fasthttp.MethodGet)
 	s.registerTokenFlows()   // grants.go: authorization_code, refresh_token, password, revocation, introspection
 	s.registerBrowserFlows() // browser.go: login, consent, /o/authorize/, userinfo, logout
+	// After the flows registered their grants: discovery lists them.
+	if s.metadata, err = s.buildMetadata(algs); err != nil {
+		return nil, fmt.Errorf("issuer: discovery document: %w", err)
+	}
 
 	s.handler = s.serve
 	s.srv = &fasthttp.Server{
@@ -125,6 +144,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	}
 	s.listeners = append(s.listeners, ln)
 	s.mu.Unlock()
+	s.startPurging()
 	return s.srv.Serve(ln)
 }
 
@@ -140,6 +160,7 @@ func (s *Server) ListenAndServe() error {
 // Shutdown closes the listeners and waits, until ctx is done, for requests
 // in flight to finish. It is final: a later Serve fails.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.stopPurging()
 	s.mu.Lock()
 	s.closed = true
 	lns := s.listeners

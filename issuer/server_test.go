@@ -16,7 +16,7 @@ import (
 
 func TestNotFound(t *testing.T) {
 	h := newHarness(t, Config{})
-	for _, p := range []string{"/", "/o/", "/o/token", "/o/authorize/", "/x/token/", "/o/.well-known/jwks"} {
+	for _, p := range []string{"/", "/o/", "/o/token", "/o/authorize", "/x/token/", "/o/.well-known/jwks"} {
 		t.Run(p, func(t *testing.T) {
 			wantError(t, h.do(t, request{method: "GET", path: p}), 404, CodeNotFound)
 		})
@@ -97,7 +97,7 @@ func TestNewConfig(t *testing.T) {
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := New(tt.cfg, clients, signer); !errors.Is(err, tt.want) {
+			if _, err := New(tt.cfg, newFakeStore(t, clients), signer); !errors.Is(err, tt.want) {
 				t.Errorf("New: %v, want %v", err, tt.want)
 			}
 		})
@@ -117,7 +117,7 @@ func TestNewConfig(t *testing.T) {
 	}
 	for _, tt := range defaults {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := New(Config{Addr: tt.addr}, clients, signer)
+			s, err := New(Config{Addr: tt.addr}, newFakeStore(t, clients), signer)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -126,7 +126,7 @@ func TestNewConfig(t *testing.T) {
 			}
 		})
 	}
-	s, err := New(Config{}, clients, signer)
+	s, err := New(Config{}, newFakeStore(t, clients), signer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestNewConfig(t *testing.T) {
 }
 
 func TestServeAfterShutdown(t *testing.T) {
-	s, err := New(Config{}, &fakeClients{m: testClients()}, newFakeSigner(t))
+	s, err := New(Config{}, newFakeStore(t, &fakeClients{m: testClients()}), newFakeSigner(t))
 	if err != nil {
 		t.Fatal(err)
 	}

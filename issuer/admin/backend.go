@@ -39,6 +39,8 @@ type Backend interface {
 	// key of an algorithm activates at once; later ones are published
 	// ahead (signing.Options.PublishAhead) and activate then.
 	RotateKeys(ctx context.Context, alg string) (KeyInfo, error)
+
+	GrantsBackend // grants.go
 }
 
 // KeyInfo is a signing key's public description and schedule.

@@ -1,5 +1,6 @@
-// Package admin is the issuer's administration interface: clients, users and
-// signing keys, as the `issuer client|user|keys` commands use them.
+// Package admin is the issuer's administration interface: clients, users,
+// signing keys and users' grants, as the `issuer client|user|keys|grants`
+// commands use them.
 //
 // # Backends
 //

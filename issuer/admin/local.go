@@ -138,10 +138,15 @@ func (l *Local) ListUsers(context.Context) ([]*store.User, error) {
 	return us, err
 }
 
-// DeleteUser implements Backend.
+// DeleteUser implements Backend. The user's grants are revoked first (see
+// RevokeGrants), so their refresh tokens die and their access tokens are
+// published as revoked rather than living on until they expire.
 func (l *Local) DeleteUser(_ context.Context, ref string) error {
 	u, err := l.user(ref)
 	if err != nil {
+		return err
+	}
+	if _, _, err := l.Store.RevokeGrants(u.ID, "", l.now()); err != nil {
 		return err
 	}
 	return l.Store.DeleteUser(u.ID)

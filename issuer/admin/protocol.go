@@ -28,6 +28,8 @@ const (
 	opUserPasswd   = "user.passwd"
 	opKeysList     = "keys.list"
 	opKeysRotate   = "keys.rotate"
+	opGrantsList   = "grants.list"
+	opGrantsRevoke = "grants.revoke"
 )
 
 // request is one admin call; Op says which fields are used.
@@ -39,6 +41,8 @@ type request struct {
 	Username string        `json:"username,omitempty"`
 	Password string        `json:"password,omitempty"`
 	Alg      string        `json:"alg,omitempty"`
+	// ClientRef narrows grants.* to a client; Ref names the user.
+	ClientRef string `json:"client_ref,omitempty"`
 }
 
 // response is the answer to one request: Error and Code, or the results.
@@ -52,6 +56,8 @@ type response struct {
 	Users   []*store.User   `json:"users,omitempty"`
 	Keys    []KeyInfo       `json:"keys,omitempty"`
 	Key     *KeyInfo        `json:"key,omitempty"`
+	Grants  []*store.Grant  `json:"grants,omitempty"`
+	Revoked *GrantsRevoked  `json:"revoked,omitempty"`
 }
 
 // dispatch performs req on b.
@@ -85,6 +91,12 @@ func dispatch(ctx context.Context, b Backend, req *request) *response {
 		var k KeyInfo
 		k, err = b.RotateKeys(ctx, req.Alg)
 		res.Key = &k
+	case req.Op == opGrantsList:
+		res.Grants, err = b.ListGrants(ctx, req.Ref, req.ClientRef)
+	case req.Op == opGrantsRevoke:
+		var n GrantsRevoked
+		n, err = b.RevokeGrants(ctx, req.Ref, req.ClientRef)
+		res.Revoked = &n
 	default:
 		err = fmt.Errorf("%w: unknown operation %q", ErrProtocol, req.Op)
 	}

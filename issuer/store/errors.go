@@ -24,4 +24,13 @@ var (
 	ErrLocked = errors.New("store: database is locked by another process")
 	// ErrClosed: the store has been closed.
 	ErrClosed = errors.New("store: closed")
+
+	// ErrExpired: the code or refresh token has passed its lifetime.
+	ErrExpired = errors.New("store: expired")
+	// ErrRevoked: the refresh token's family has been revoked.
+	ErrRevoked = errors.New("store: revoked")
+	// ErrReplay: an authorization code was redeemed twice, or a rotated
+	// refresh token was used again; everything issued from it has been
+	// revoked in the same transaction.
+	ErrReplay = errors.New("store: replayed code or refresh token")
 )

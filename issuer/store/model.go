@@ -141,3 +141,45 @@ type Session struct {
 	AuthTime time.Time `json:"auth_time"`
 	Expires  time.Time `json:"expires"`
 }
+
+// RefreshFamily is one chain of rotated refresh tokens descending from a
+// single grant (an authorization code exchange or a password grant). Only
+// the token of the current Generation is usable; presenting an older one is
+// a reuse and revokes the family (RFC 9700 §4.14.2).
+type RefreshFamily struct {
+	ID       string    `json:"id"`
+	ClientID string    `json:"client_id"`
+	UserID   string    `json:"user_id"`
+	Scope    string    `json:"scope"` // granted at the start; refreshes may narrow their access tokens, never this
+	AuthTime time.Time `json:"auth_time,omitzero"`
+	// Generation is the generation of the one usable token; it starts at 1
+	// and each rotation bumps it.
+	Generation uint64    `json:"generation"`
+	Created    time.Time `json:"created"`
+	LastUsed   time.Time `json:"last_used"`
+	// Expires is the family's absolute end; IdleExpires the current token's
+	// (LastUsed plus the idle lifetime, never after Expires).
+	Expires     time.Time `json:"expires"`
+	IdleExpires time.Time `json:"idle_expires"`
+	Revoked     bool      `json:"revoked,omitempty"`
+	RevokedAt   time.Time `json:"revoked_at,omitzero"`
+	// AccessJTIs are the unexpired access tokens issued in the family,
+	// revoked with it.
+	AccessJTIs []Revocation `json:"access_jtis,omitempty"`
+}
+
+// refreshToken is the record under SHA-256(refresh token): the family and
+// the generation the token was issued as.
+type refreshToken struct {
+	FamilyID   string `json:"family_id"`
+	Generation uint64 `json:"generation"`
+}
+
+// Grant is what one user has granted one client: the consent record of
+// the authorization page, and the refresh token families still usable.
+type Grant struct {
+	UserID   string           `json:"user_id"`
+	ClientID string           `json:"client_id"`
+	Consent  *Consent         `json:"consent,omitempty"`
+	Families []*RefreshFamily `json:"families,omitempty"`
+}

@@ -21,6 +21,7 @@ var groups = map[string]map[string]func(e *env, args []string) error{
 	"client": {"add": clientAdd, "list": clientList, "show": clientShow, "delete": clientDelete},
 	"user":   {"add": userAdd, "list": userList, "delete": userDelete, "passwd": userPasswd},
 	"keys":   {"list": keysList, "rotate": keysRotate},
+	"grants": {"list": grantsList, "revoke": grantsRevoke},
 }
 
 // run executes the command line args (without the program name) and
@@ -110,6 +111,10 @@ Commands:
   keys list --db PATH [--json]
   keys rotate --db PATH [--alg ES256] [--json]
         publish a new signing key (the first of an algorithm signs at once)
+  grants list --db PATH [--user U] [--client C] [--json]
+        what users granted clients: consents and live refresh-token families
+  grants revoke --db PATH --user U [--client C] [--json]
+        revoke them: families (and their access tokens) and consents
 
 Admin commands work whether or not serve is running: while it holds the
 database they go through the unix socket <db>.sock. Run 'issuer <command>

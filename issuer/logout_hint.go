@@ -1,0 +1,67 @@
+package issuer
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/tollgate/tollgate/jwks"
+	"github.com/tollgate/tollgate/wasm/validator"
+)
+
+// maxIDTokenHint bounds an id_token_hint.
+const maxIDTokenHint = 16 << 10
+
+// verifyIDTokenHint reports whether hint is an ID token this issuer signed
+// (typ JWT, a published key, our iss), expired or not, and returns its
+// audience.
+func (b *browser) verifyIDTokenHint(hint string) (aud []string, ok bool) {
+	if len(hint) > maxIDTokenHint {
+		return nil, false
+	}
+	parts := strings.Split(hint, ".")
+	if len(parts) != 3 {
+		return nil, false
+	}
+	dec := base64.RawURLEncoding.DecodeString
+	hdrJSON, err1 := dec(parts[0])
+	payload, err2 := dec(parts[1])
+	sig, err3 := dec(parts[2])
+	if err1 != nil || err2 != nil || err3 != nil {
+		return nil, false
+	}
+	var hdr struct {
+		Alg, Kid, Typ string
+		Crit          json.RawMessage
+	}
+	if json.Unmarshal(hdrJSON, &hdr) != nil || hdr.Typ != typIDToken || hdr.Crit != nil ||
+		!slices.Contains(b.s.signer.Algorithms(), hdr.Alg) {
+		return nil, false
+	}
+	doc, _ := b.s.signer.JWKS()
+	set, err := jwks.Parse(doc)
+	if err != nil {
+		return nil, false
+	}
+	key := set.Lookup(hdr.Kid)
+	if key == nil || !validator.VerifySignature(hdr.Alg, key, []byte(parts[0]+"."+parts[1]), sig) {
+		return nil, false
+	}
+	var claims struct {
+		Iss string          `json:"iss"`
+		Aud json.RawMessage `json:"aud"`
+	}
+	if json.Unmarshal(payload, &claims) != nil || claims.Iss != b.s.cfg.Issuer {
+		return nil, false
+	}
+	var one string
+	if json.Unmarshal(claims.Aud, &one) == nil {
+		return []string{one}, true
+	}
+	if json.Unmarshal(claims.Aud, &aud) != nil || len(aud) == 0 || bytes.Equal(claims.Aud, []byte("null")) {
+		return nil, false
+	}
+	return aud, true
+}
