@@ -252,7 +252,7 @@ func TestHostileTokenRequests(t *testing.T) {
 		errCode     string
 	}{
 		{"ok", form, "grant_type=client_credentials&client_id=" + c.ID + "&client_secret=" + c.Secret, nil, 200, ""},
-		{"oversize body", form, "grant_type=client_credentials&x=" + strings.Repeat("a", 1<<20), &c, 413, "invalid_request"},
+		{"oversize body (100 KiB; the limit is 64 KiB)", form, "grant_type=client_credentials&x=" + strings.Repeat("a", 100<<10), &c, 413, "invalid_request"},
 		{"malformed form encoding", form, "grant_type=client_credentials&scope=%zz", &c, 400, "invalid_request"},
 		{"repeated parameter", form, "grant_type=client_credentials&grant_type=client_credentials", &c, 400, "invalid_request"},
 		{"unknown client", form, "grant_type=client_credentials", &credentials{ID: "nobody", Secret: "x"}, 401, "invalid_client"},
