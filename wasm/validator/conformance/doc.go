@@ -25,5 +25,13 @@
 //
 // Keys are fixed (testdata/keys, embedded), so a table's verdicts never
 // change; ECDSA and PSS signatures are randomized, so token bytes differ
-// between calls to Cases. The package does not import testing.
+// between calls to Cases.
+//
+// # Runner
+//
+// [RunHTTP] runs the host table through an HTTP host: a host's test supplies
+// a [Setup] that builds the host for one case, and the runner sends the
+// case's [Request] (with forged X-Auth-* headers) and checks the [Response]
+// with [CheckResponse]. The runner imports testing: the package is for tests
+// only, and no binary imports it.
 package conformance

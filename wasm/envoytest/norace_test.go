@@ -1,0 +1,5 @@
+//go:build !race && !wasm
+
+package envoytest
+
+const raceEnabled = false
