@@ -64,10 +64,11 @@ func TestAppendChallenge(t *testing.T) {
 
 func TestCanonicalPath(t *testing.T) {
 	for path, want := range map[string]bool{
-		"/": true, "/a": true, "/a/": true, "/a/b.c": true, "/a/.b": true, "/a/..b": true, "/a%20b": true, "/a%2": true,
+		"/": true, "/a": true, "/a/": true, "/a/b.c": true, "/a/.b": true, "/a/..b": true, "/a%20b": true, "/a%C3%A9": true,
 		"": false, "a": false, "//": false, "//a": false, "/a//b": false, "/.": false, "/./a": false, "/a/.": false,
 		"/..": false, "/a/../b": false, "/a/..": false, `/a\b`: false, "/a%2fb": false, "/a%2Fb": false,
 		"/%2e%2e/a": false, "/a%5cb": false, "/%2E": false,
+		"/a%2": false, "/a%zzb": false, "/%61dmin": false, "/a%7E": false, "/a%2D": false,
 	} {
 		if got := canonicalPath([]byte(path)); got != want {
 			t.Errorf("canonicalPath(%q) = %v, want %v", path, got, want)

@@ -37,8 +37,10 @@ func (r *route) matches(method, path []byte) bool {
 
 // canonicalPath reports whether path is an absolute path that every server
 // resolves the same way, so that a route cannot be dodged: no empty, "." or
-// ".." segments, no backslash and no percent-encoded dot, slash or
-// backslash.
+// ".." segments, no backslash, no malformed percent-encoding, and no
+// percent-encoded slash, backslash or unreserved character (RFC 3986
+// §6.2.2.2: "/%61dmin" is "/admin" to the upstream, so it must not slip
+// past an "/admin/*" route).
 func canonicalPath(path []byte) bool {
 	if len(path) == 0 || path[0] != '/' {
 		return false
@@ -49,7 +51,7 @@ func canonicalPath(path []byte) bool {
 			switch c := path[i]; {
 			case c == '\\':
 				return false
-			case c == '%' && i+2 < len(path) && isEncodedSpecial(path[i+1], path[i+2]):
+			case c == '%' && (i+2 >= len(path) || !canonicalEscape(path[i+1], path[i+2])):
 				return false
 			case c != '/':
 				continue
@@ -67,12 +69,32 @@ func canonicalPath(path []byte) bool {
 	return true
 }
 
-// isEncodedSpecial reports whether %XY encodes '.', '/' or '\'.
-func isEncodedSpecial(x, y byte) bool {
-	if y >= 'a' && y <= 'z' {
-		y -= 'a' - 'A'
+// canonicalEscape reports whether %XY is a well-formed escape that a
+// normalizing server leaves encoded: not '/', '\\' or an unreserved character.
+func canonicalEscape(x, y byte) bool {
+	hi, ok1 := unhex(x)
+	lo, ok2 := unhex(y)
+	if !ok1 || !ok2 {
+		return false
 	}
-	return (x == '2' && (y == 'E' || y == 'F')) || (x == '5' && y == 'C')
+	switch c := hi<<4 | lo; {
+	case c == '/', c == '\\', c == '-', c == '.', c == '_', c == '~',
+		c >= '0' && c <= '9', c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		return false
+	}
+	return true
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
 
 // hasScopes reports whether the space-separated scope claim holds every

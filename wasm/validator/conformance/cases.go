@@ -356,6 +356,7 @@ func (t *table) scopes() {
 	t.add("path/dot-dot segment with routes", t.esClaims(func(m map[string]any) { m["scope"] = "read admin" }), badRequest(descBadPath), withRequest("POST", "/public/../admin/x"))
 	t.add("path/double slash with routes", t.std(claims(nil)), badRequest(descBadPath), withRequest("POST", "//admin/x"))
 	t.add("path/encoded slash with routes", t.std(claims(nil)), badRequest(descBadPath), withRequest("POST", "/admin%2Fx"))
+	t.add("path/encoded unreserved letter with routes", t.std(claims(nil)), badRequest(descBadPath), withRequest("POST", "/%61dmin/x"))
 	t.add("path/encoded dot with routes", t.std(claims(nil)), badRequest(descBadPath), withRequest("POST", "/x/%2e%2e/admin"))
 	t.add("path/dot-dot without routes is the upstream's business", t.std(claims(nil)), allow, withRequest("POST", "/a/../b"),
 		withPolicy(policyDoc(map[string]any{"routes": nil})))
