@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/tollgate/tollgate/edge"
+)
+
+// runProxy implements `edge proxy`.
+func runProxy(ctx context.Context, args []string, stderr io.Writer) int {
+	c, err := parseProxy(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "edge proxy: %v\n%s", err, usage)
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	ln, err := net.Listen("tcp", c.listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "edge proxy: --listen: %v\n", err)
+		return 1
+	}
+	admin, err := net.Listen("tcp", c.adminListen)
+	if err != nil {
+		ln.Close()
+		fmt.Fprintf(stderr, "edge proxy: --admin-listen: %v\n", err)
+		return 1
+	}
+	if err := serveProxy(ctx, c, ln, admin, log); err != nil {
+		fmt.Fprintf(stderr, "edge proxy: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// serveProxy runs the proxy on ln and the admin endpoints on admin until ctx
+// is done, then shuts both down. It owns (and closes) both listeners.
+func serveProxy(ctx context.Context, c *proxyConfig, ln, admin net.Listener, log *slog.Logger) error {
+	defer ln.Close()
+	defer admin.Close()
+	host, err := edge.New(ctx, edge.Options{
+		Policy:     c.policy,
+		ModulePath: c.module,
+		CacheDir:   c.cacheDir,
+		PoolSize:   c.pool,
+		Logger:     log,
+	})
+	if err != nil {
+		return err
+	}
+	defer host.Close(context.Background())
+
+	srv := &fasthttp.Server{
+		Handler:               host.FastHTTP(newUpstream(c).serve),
+		Name:                  "tollgate-edge",
+		NoDefaultServerHeader: true,
+		ReadBufferSize:        16 << 10, // tokens up to max_token_bytes fit in the headers
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		Logger:                fasthttpLogger{log},
+	}
+	adminSrv := &http.Server{Handler: adminMux(host), ReadHeaderTimeout: 10 * time.Second}
+
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- adminSrv.Serve(admin) }()
+	log.Info("edge proxy listening", "addr", ln.Addr().String(), "admin", admin.Addr().String(), "upstream", c.upstream.String())
+
+	select {
+	case <-ctx.Done():
+		err = nil
+	case err = <-errc:
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = adminSrv.Shutdown(sctx)
+	_ = srv.ShutdownWithContext(sctx)
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// adminMux serves /healthz (200 once the host has keys, 503 before) and
+// /metrics (Prometheus text format).
+func adminMux(host *edge.Host) *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if !host.Ready() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, "no keys yet\n")
+			return
+		}
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		_ = host.WriteMetrics(w)
+	})
+	return mux
+}
+
+// fasthttpLogger routes fasthttp's messages to slog.
+type fasthttpLogger struct{ log *slog.Logger }
+
+func (l fasthttpLogger) Printf(format string, args ...any) {
+	l.log.Warn(fmt.Sprintf(format, args...))
+}

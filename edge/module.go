@@ -1,0 +1,45 @@
+package edge
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+)
+
+// embedded holds edge/embed, which contains validator.wasm when `make wasm`
+// has run before the build, and only its README otherwise.
+//
+//go:embed embed
+var embedded embed.FS
+
+// embeddedModulePath is validator.wasm's path inside embedded.
+const embeddedModulePath = "embed/validator.wasm"
+
+// EmbeddedModule returns the validator.wasm embedded at build time, or
+// [ErrNoModule] if the binary was built without one.
+func EmbeddedModule() ([]byte, error) {
+	b, err := embedded.ReadFile(embeddedModulePath)
+	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(b) == 0) {
+		return nil, ErrNoModule
+	}
+	return b, err
+}
+
+// moduleBytes picks the module: Options.Module, then Options.ModulePath, then
+// the embedded one.
+func moduleBytes(o *Options) ([]byte, error) {
+	switch {
+	case len(o.Module) > 0:
+		return o.Module, nil
+	case o.ModulePath != "":
+		b, err := os.ReadFile(o.ModulePath)
+		if err != nil {
+			return nil, fmt.Errorf("edge: read module: %w", err)
+		}
+		return b, nil
+	default:
+		return EmbeddedModule()
+	}
+}

@@ -1,0 +1,105 @@
+package edge
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// pool hands out module instances, one goroutine at a time each. It is a
+// buffered channel: get blocks while every instance is busy.
+type pool struct {
+	free chan *instance
+	done chan struct{} // closed by close
+	once sync.Once
+	live atomic.Int64 // instances in the pool or lent out
+
+	spawn func(context.Context) (*instance, error)
+}
+
+func newPool(size int, spawn func(context.Context) (*instance, error)) *pool {
+	return &pool{free: make(chan *instance, size), done: make(chan struct{}), spawn: spawn}
+}
+
+// fill instantiates cap(free) instances, in parallel (instantiation is CPU
+// work: the guest's runtime initialises), and returns the first error.
+func (p *pool) fill(ctx context.Context) error {
+	n := cap(p.free)
+	errs := make(chan error, n)
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for range n {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			in, err := p.spawn(ctx)
+			if err == nil {
+				p.live.Add(1)
+				p.free <- in
+			}
+			errs <- err
+		}()
+	}
+	var first error
+	for range n {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// get borrows an instance; the caller returns it with put or discard.
+func (p *pool) get(ctx context.Context) (*instance, error) {
+	select {
+	case <-p.done:
+		return nil, ErrClosed
+	case in := <-p.free:
+		return in, nil
+	default:
+	}
+	select {
+	case in := <-p.free:
+		return in, nil
+	case <-p.done:
+		return nil, ErrClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// put returns a healthy instance.
+func (p *pool) put(in *instance) { p.free <- in }
+
+// discard closes a failed instance and puts a fresh one in its place. If the
+// replacement fails the pool shrinks by one; the error is returned for
+// logging.
+func (p *pool) discard(ctx context.Context, in *instance) error {
+	in.close(ctx)
+	p.live.Add(-1)
+	select {
+	case <-p.done:
+		return ErrClosed
+	default:
+	}
+	fresh, err := p.spawn(ctx)
+	if err != nil {
+		return err
+	}
+	p.live.Add(1)
+	p.free <- fresh
+	return nil
+}
+
+// close makes waiting and future get calls fail with ErrClosed.
+func (p *pool) close() { p.once.Do(func() { close(p.done) }) }
+
+// closeAll closes every instance, waiting for those lent out to come back.
+// Call it after close.
+func (p *pool) closeAll(ctx context.Context) {
+	for p.live.Load() > 0 {
+		in := <-p.free
+		in.close(ctx)
+		p.live.Add(-1)
+	}
+}
