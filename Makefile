@@ -21,21 +21,27 @@ all: build
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-build: wasm ## build bin/issuer and bin/edge
+build: wasm ## build bin/issuer, bin/edge (validator.wasm embedded) and bin/demoapi
 	$(GO) build -o $(BIN)/issuer ./issuer/cmd/issuer
 	$(GO) build -o $(BIN)/edge ./edge/cmd/edge
+	$(GO) build -o $(BIN)/demoapi ./examples/demoapi
 
-wasm: ## build bin/validator.wasm (standard Go, wasip1 reactor)
+WASIP1 := GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath
+
+wasm: ## build the standard-Go guests: bin/validator.wasm (embedded into bin/edge), bin/envoy.wasm
 	@mkdir -p $(BIN)
-	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -o $(BIN)/validator.wasm ./wasm/cmd/validator
+	$(WASIP1) -o $(BIN)/validator.wasm ./wasm/cmd/validator
+	$(WASIP1) -o $(BIN)/envoy.wasm ./wasm/cmd/envoy
+	cp $(BIN)/validator.wasm edge/embed/validator.wasm
 
 test-deps: ## chromium + chromedriver (apt) and the pinned npm openid-client for the e2e tests
 	scripts/install-test-deps.sh
 
 test: wasm test-deps ## every test, with -race
-	$(GO) test -race -count=1 -timeout 20m ./...
+	TOLLGATE_VALIDATOR_WASM=$(CURDIR)/$(BIN)/validator.wasm TOLLGATE_ENVOY_WASM=$(CURDIR)/$(BIN)/envoy.wasm \
+	  $(GO) test -race -count=1 -timeout 30m ./...
 
-run: build ## start the issuer on $(ADDR) with the embedded store under ./data
+run: build ## start the issuer, edge proxy and a demo API (store under ./data); print a working sequence
 	@ADDR=$(ADDR) DATA=$(DATA) BIN=$(CURDIR)/$(BIN) scripts/run.sh
 
 check: tools wasm ## gofmt, vet, linters, go mod tidy diff, wasip1 cross-build

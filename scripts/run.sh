@@ -1,36 +1,72 @@
 #!/usr/bin/env bash
-# make run: start the issuer on the embedded store under $DATA, creating a demo
-# client on first start, and print commands that get a token.
+# make run: the issuer on the embedded store under $DATA, `edge proxy` in
+# front of a small demo API, a demo client on first start, and a working
+# sequence of commands. Ctrl-C stops all three.
 set -euo pipefail
 : "${ADDR:=127.0.0.1:9000}" "${DATA:=./data}" "${BIN:=./bin}"
+: "${EDGE:=127.0.0.1:8080}" "${API:=127.0.0.1:8081}" "${EDGE_ADMIN:=127.0.0.1:9901}"
 mkdir -p "$DATA"
 db="$DATA/issuer.db"
 demo="$DATA/demo-client.json"
+iss="http://$ADDR/o"
 
 # The key-encryption key lives beside the db (issuer.kek, 0600) unless
-# TOLLGATE_KEK is set; the issuer creates it on first start.
+# TOLLGATE_KEK is set; the first command on a new db creates it.
 if [ ! -s "$demo" ]; then
   "$BIN/issuer" client add --db "$db" --name demo --grant client_credentials \
-    --scope "read write" --json > "$demo.tmp"
+    --scope "read write" --audience api --json > "$demo.tmp"
   mv "$demo.tmp" "$demo"
 fi
 id=$(sed -n 's/.*"client_id": *"\([^"]*\)".*/\1/p' "$demo")
 secret=$(sed -n 's/.*"client_secret": *"\([^"]*\)".*/\1/p' "$demo")
 
+# The edge policy: tokens for audience "api" with scope "read"; POST under
+# /admin/ also needs "admin", which the demo client does not have.
+policy="$DATA/policy.json"
+cat > "$policy" <<JSON
+{
+  "issuer": "$iss",
+  "audiences": ["api"],
+  "scopes": ["read"],
+  "jwks_url": "$iss/.well-known/jwks.json",
+  "revocations_url": "$iss/revoked",
+  "refresh_seconds": 60,
+  "routes": [{"method": "POST", "path": "/admin/*", "scopes": ["admin"]}]
+}
+JSON
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+"$BIN/issuer" serve --addr "$ADDR" --db "$db" --audience api & pids+=($!)
+for _ in $(seq 100); do curl -sf "$iss/.well-known/openid-configuration" >/dev/null && break; sleep 0.1; done
+"$BIN/demoapi" --listen "$API" & pids+=($!)
+"$BIN/edge" proxy --listen "$EDGE" --upstream "http://$API" --policy "$policy" --admin-listen "$EDGE_ADMIN" & pids+=($!)
+for _ in $(seq 100); do curl -sf "http://$EDGE_ADMIN/healthz" >/dev/null && break; sleep 0.1; done
+
 cat <<MSG
 
-Tollgate issuer on http://$ADDR/o  (data: $DATA, Ctrl-C stops it)
+Tollgate is running (data: $DATA; Ctrl-C stops it):
+  issuer      $iss
+  edge proxy  http://$EDGE  ->  demo API http://$API   (metrics: http://$EDGE_ADMIN/metrics)
 
-  # a client_credentials token for the demo client
-  curl -s -u '$id:$secret' -d grant_type=client_credentials -d scope=read http://$ADDR/o/token/
+  # 1. get a token for the demo client
+  TOKEN=\$(curl -s -u '$id:$secret' -d grant_type=client_credentials -d scope=read \\
+    $iss/token/ | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
 
-  # discovery and keys
-  curl -s http://$ADDR/o/.well-known/openid-configuration
-  curl -s http://$ADDR/o/.well-known/jwks.json
+  # 2. call the API through the edge: 200, with the X-Auth-* identity forwarded
+  curl -i -H "Authorization: Bearer \$TOKEN" http://$EDGE/hello
 
-  # admin commands work while it runs (over $db.sock)
+  # 3. without a token: 401 and WWW-Authenticate: Bearer realm=...
+  curl -i http://$EDGE/hello
+
+  # 4. a route needing a scope the token lacks: 403 insufficient_scope
+  curl -i -X POST -H "Authorization: Bearer \$TOKEN" http://$EDGE/admin/users
+
+  # admin commands work while the issuer runs (through $db.sock)
   $BIN/issuer client list --db $db
   $BIN/issuer keys list --db $db
 
 MSG
-exec "$BIN/issuer" serve --addr "$ADDR" --db "$db" --audience api
+wait -n "${pids[@]}"

@@ -4,7 +4,7 @@
 //
 //	edge proxy --listen ADDR --upstream URL (--policy FILE | --issuer ISS --audience AUD [--scope S]… (--jwks-file F | --jwks-url U) [--revocations-url U]) [--module PATH] [--admin-listen ADDR]
 //	edge workerd …   (not implemented yet)
-//	edge envoy-config --policy FILE   (not implemented yet)
+//	edge envoy-config --policy FILE [--wasm PATH] [--listen ADDR] [--upstream URL]
 //
 // proxy is a fasthttp reverse proxy: requests with a valid token reach the
 // upstream with X-Auth-Subject, X-Auth-Client-Id and X-Auth-Scope (incoming
@@ -44,7 +44,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "proxy":
 		return runProxy(ctx, args[1:], stderr)
-	case "workerd", "envoy-config":
+	case "envoy-config":
+		return runEnvoyConfig(args[1:], stdout, stderr)
+	case "workerd":
 		fmt.Fprintf(stderr, "edge %s: not implemented yet\n", args[0])
 		return 2
 	case "-h", "--help", "help":
