@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 )
 
 // usageError is a misuse of the command line (exit status 2); its message
@@ -25,6 +26,7 @@ type proxyConfig struct {
 	module              string
 	cacheDir            string
 	pool                int
+	minRefresh          time.Duration
 }
 
 // strList is a repeatable string flag.
@@ -56,6 +58,7 @@ func parseProxy(args []string, stderr io.Writer) (*proxyConfig, error) {
 	fs.StringVar(&c.adminListen, "admin-listen", "127.0.0.1:9901", "address for /healthz and /metrics")
 	fs.StringVar(&c.cacheDir, "cache-dir", "", "compilation cache directory (default: under the user cache dir)")
 	fs.IntVar(&c.pool, "pool", 0, "module instances (default: GOMAXPROCS)")
+	fs.DurationVar(&c.minRefresh, "min-refresh", 0, "shortest interval between JWKS / revocation fetches (default 30s)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err

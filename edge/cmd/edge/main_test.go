@@ -69,7 +69,7 @@ func TestMisuse(t *testing.T) {
 		{"no command", nil, "usage:"},
 		{"unknown command", []string{"serve"}, `unknown command "serve"`},
 		{"workerd", []string{"workerd"}, "not implemented yet"},
-		{"envoy-config", []string{"envoy-config", "--policy", "p.json"}, "not implemented yet"},
+		{"envoy-config without policy", []string{"envoy-config"}, "--policy FILE is required"},
 		{"unknown flag", append(base, "--nope"), "flag provided but not defined: -nope"},
 		{"no listen", []string{"proxy", "--upstream", "http://x"}, "--listen is required"},
 		{"no upstream", []string{"proxy", "--listen", ":0"}, "--upstream is required"},

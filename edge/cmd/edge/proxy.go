@@ -55,6 +55,7 @@ func serveProxy(ctx context.Context, c *proxyConfig, ln, admin net.Listener, log
 		ModulePath: c.module,
 		CacheDir:   c.cacheDir,
 		PoolSize:   c.pool,
+		MinRefresh: c.minRefresh,
 		Logger:     log,
 	})
 	if err != nil {
