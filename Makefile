@@ -34,8 +34,9 @@ wasm: ## build the standard-Go guests: bin/validator.wasm (embedded into bin/edg
 	$(WASIP1) -o $(BIN)/envoy.wasm ./wasm/cmd/envoy
 	cp $(BIN)/validator.wasm edge/embed/validator.wasm
 
-test-deps: ## chromium + chromedriver (apt) and the pinned npm openid-client for the e2e tests
+test-deps: ## chromium + chromedriver (apt), npm openid-client and workerd, pinned, for the e2e tests
 	scripts/install-test-deps.sh
+	scripts/install-workerd.sh
 
 test: wasm test-deps ## every test, with -race
 	TOLLGATE_VALIDATOR_WASM=$(CURDIR)/$(BIN)/validator.wasm TOLLGATE_ENVOY_WASM=$(CURDIR)/$(BIN)/envoy.wasm \

@@ -3,7 +3,7 @@
 // Usage:
 //
 //	edge proxy --listen ADDR --upstream URL (--policy FILE | --issuer ISS --audience AUD [--scope S]… (--jwks-file F | --jwks-url U) [--revocations-url U]) [--module PATH] [--admin-listen ADDR]
-//	edge workerd …   (not implemented yet)
+//	edge workerd …same flags as proxy…   (the Workers script on Cloudflare's workerd)
 //	edge envoy-config --policy FILE [--wasm PATH] [--listen ADDR] [--upstream URL]
 //
 // proxy is a fasthttp reverse proxy: requests with a valid token reach the
@@ -47,8 +47,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "envoy-config":
 		return runEnvoyConfig(args[1:], stdout, stderr)
 	case "workerd":
-		fmt.Fprintf(stderr, "edge %s: not implemented yet\n", args[0])
-		return 2
+		return runWorkerd(ctx, args[1:], stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

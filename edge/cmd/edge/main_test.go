@@ -68,7 +68,7 @@ func TestMisuse(t *testing.T) {
 	}{
 		{"no command", nil, "usage:"},
 		{"unknown command", []string{"serve"}, `unknown command "serve"`},
-		{"workerd", []string{"workerd"}, "not implemented yet"},
+		{"workerd without flags", []string{"workerd"}, "--listen is required"},
 		{"envoy-config without policy", []string{"envoy-config"}, "--policy FILE is required"},
 		{"unknown flag", append(base, "--nope"), "flag provided but not defined: -nope"},
 		{"no listen", []string{"proxy", "--upstream", "http://x"}, "--listen is required"},

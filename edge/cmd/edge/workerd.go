@@ -1,0 +1,37 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/tollgate/tollgate/edge/workerd"
+)
+
+// runWorkerd runs the Workers script (edge/worker) on Cloudflare's workerd,
+// with the same policy flags as proxy.
+func runWorkerd(ctx context.Context, args []string, stderr io.Writer) int {
+	c, err := parseProxy(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "edge workerd: %v\n%s", err, usage)
+		return 2
+	}
+	err = workerd.Run(ctx, workerd.Options{
+		Policy:     c.policy,
+		Upstream:   c.upstream.String(),
+		Listen:     c.listen,
+		ModulePath: c.module,
+		Stdout:     stderr,
+		Stderr:     stderr,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "edge workerd: %v\n", err)
+		return 1
+	}
+	return 0
+}
