@@ -44,7 +44,7 @@ func parseKey(data []byte, o *Options, index int) (*Key, bool, error) {
 	}
 	var j jwk
 	var obj strictjson.Object
-	obj.Reset(data)
+	_ = obj.Reset(data) // a bad start is reported by Err too
 	for obj.Next() {
 		name := string(obj.Key())
 		var dst *[]byte
@@ -151,7 +151,7 @@ func parseKey(data []byte, o *Options, index int) (*Key, bool, error) {
 // hasVerify reports whether the key_ops array holds "verify".
 func hasVerify(raw []byte) (bool, error) {
 	var a strictjson.Array
-	a.Reset(raw)
+	_ = a.Reset(raw) // a bad start is reported by Err too
 	found := false
 	for a.Next() {
 		if strictjson.KindOf(a.Value()) != strictjson.KindString {

@@ -18,7 +18,7 @@ func Parse(data []byte) (*Set, error) { return ParseWithOptions(data, nil) }
 // ParseWithOptions is Parse with options; nil means the defaults.
 func ParseWithOptions(data []byte, o *Options) (*Set, error) {
 	var doc strictjson.Object
-	doc.Reset(data)
+	_ = doc.Reset(data) // a bad start is reported by Err too
 	var keys []byte
 	for doc.Next() {
 		if string(doc.Key()) == "keys" {
@@ -36,7 +36,7 @@ func ParseWithOptions(data []byte, o *Options) (*Set, error) {
 	}
 	s := &Set{}
 	var arr strictjson.Array
-	arr.Reset(keys)
+	_ = arr.Reset(keys) // a bad start is reported by Err too
 	for i := 0; arr.Next(); i++ {
 		k, usable, err := parseKey(arr.Value(), o, i)
 		if err != nil {

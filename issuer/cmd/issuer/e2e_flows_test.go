@@ -23,7 +23,6 @@ type flowClient struct {
 	base     string
 	id, sec  string
 	hc       *http.Client
-	lastBody string
 }
 
 func (c *flowClient) post(path string, form url.Values) (int, map[string]any, error) {

@@ -90,7 +90,7 @@ func (f *serveFlags) run(log *slog.Logger) error {
 		}
 		return err
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }() // after Shutdown: nothing is left to write
 
 	ring, err := admin.LoadRing(st, sigOpt)
 	if err != nil {
@@ -136,7 +136,7 @@ func (f *serveFlags) run(log *slog.Logger) error {
 			log.Error("admin socket", "err", err)
 		}
 	}()
-	defer sock.Close()
+	defer func() { _ = sock.Close() }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
