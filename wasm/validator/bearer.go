@@ -8,38 +8,53 @@ package validator
 // scheme is Bearer but the credentials are missing or not a b64token. The
 // token is a view of authorization; nothing is allocated.
 func BearerToken(authorization []byte) (token []byte, err *Error) {
+	t, bearer := bearerCredentials(authorization)
+	if !bearer {
+		return nil, nil
+	}
+	if !isB64Token(t) {
+		return nil, errBadHeader
+	}
+	return t, nil
+}
+
+// bearerCredentials splits an Authorization value: bearer reports the
+// Bearer scheme (case-insensitive), and t is what follows it and its
+// spaces, not yet checked to be a b64token (possibly empty).
+func bearerCredentials(authorization []byte) (t []byte, bearer bool) {
 	h := trimOWS(authorization)
 	if len(h) == 0 {
-		return nil, nil
+		return nil, false
 	}
 	i := 0
 	for i < len(h) && h[i] != ' ' && h[i] != '\t' {
 		i++
 	}
 	if !equalFold(h[:i], "bearer") {
-		return nil, nil
+		return nil, false
 	}
 	for i < len(h) && h[i] == ' ' {
 		i++
 	}
-	t := h[i:]
-	if len(t) == 0 {
-		return nil, errBadHeader
-	}
-	// b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+	return h[i:], true
+}
+
+// isB64Token reports whether t is an RFC 6750 b64token:
+// 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
+func isB64Token(t []byte) bool {
 	j := 0
 	for j < len(t) && isB64TokenChar(t[j]) {
 		j++
 	}
 	if j == 0 {
-		return nil, errBadHeader
+		return false
 	}
 	for k := j; k < len(t); k++ {
 		if t[k] != '=' {
-			return nil, errBadHeader
+			return false
 		}
 	}
-	return t, nil
+	return true
 }
 
 func isB64TokenChar(c byte) bool {

@@ -20,9 +20,9 @@ import (
 
 // flowClient posts forms to a running issuer as one confidential client.
 type flowClient struct {
-	base     string
-	id, sec  string
-	hc       *http.Client
+	base    string
+	id, sec string
+	hc      *http.Client
 }
 
 func (c *flowClient) post(path string, form url.Values) (int, map[string]any, error) {

@@ -40,19 +40,21 @@ func tgAuthorize(hdrPtr, hdrLen uint32, now int64, methodPtr, methodLen, pathPtr
 	if !ok1 || !ok2 || !ok3 {
 		return statusBadArgument
 	}
-	tok, err := validator.BearerToken(hdr)
-	if err != nil {
-		return deny(err)
-	}
-	if tok == nil {
+	c, bearer, err := v.Authorize(hdr, now, method, path)
+	if !bearer {
 		writeResult(0, 0, nil, nil, nil)
 		return verdictNoToken
 	}
-	return validate(tok, now, method, path)
+	return verdictOf(c, err)
 }
 
 func validate(tok []byte, now int64, method, path []byte) int32 {
 	c, err := v.Validate(tok, now, method, path)
+	return verdictOf(c, err)
+}
+
+// verdictOf writes the record of a validation and returns its verdict.
+func verdictOf(c validator.Claims, err *validator.Error) int32 {
 	if err != nil {
 		return deny(err)
 	}
@@ -90,3 +92,6 @@ func tgHeapAllocs() int64 {
 	readMemStats()
 	return int64(memStats.Mallocs)
 }
+
+//go:wasmexport tg_debug_stage
+func tgDebugStage(n int32) { validator.DebugStage = int(n) }
