@@ -14,7 +14,7 @@ BENCHSTAT_VERSION   := v0.0.0-20260908200009-22c9c6c9d4da
 ADDR ?= 127.0.0.1:9000
 DATA ?= $(CURDIR)/data
 
-.PHONY: all build wasm test test-deps run check bench clean help tools
+.PHONY: all build wasm wasm-tinygo sizes test test-deps run check bench clean help tools
 
 all: build
 
@@ -28,18 +28,33 @@ build: wasm ## build bin/issuer, bin/edge (validator.wasm embedded) and bin/demo
 
 WASIP1 := GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath
 
-wasm: ## build the standard-Go guests: bin/validator.wasm (embedded into bin/edge), bin/envoy.wasm
+TINYGO := $(TOOLS)/tinygo/bin/tinygo
+
+wasm: ## build the standard-Go guests: bin/validator.wasm (embedded into bin/edge), bin/envoy.wasm, bin/httpwasm.wasm
 	@mkdir -p $(BIN)
 	$(WASIP1) -o $(BIN)/validator.wasm ./wasm/cmd/validator
 	$(WASIP1) -o $(BIN)/envoy.wasm ./wasm/cmd/envoy
+	$(WASIP1) -o $(BIN)/httpwasm.wasm ./wasm/cmd/httpwasm
 	cp $(BIN)/validator.wasm edge/embed/validator.wasm
+
+wasm-tinygo: ## bin/validator-tinygo.wasm (TinyGo 0.41.1 is built into .tools/ by scripts/install-tinygo.sh)
+	@mkdir -p $(BIN)
+	@scripts/install-tinygo.sh >/dev/null
+	$(TINYGO) build -target=wasip1 -buildmode=c-shared -scheduler=none -no-debug -interp-timeout=15m \
+	  -o $(BIN)/validator-tinygo.wasm ./wasm/cmd/validator
+
+sizes: wasm wasm-tinygo ## raw and gzipped size of each wasm artifact (the README table)
+	@printf '| artifact | raw bytes | gzip -9 bytes |\n|---|---|---|\n'
+	@for f in validator.wasm validator-tinygo.wasm envoy.wasm httpwasm.wasm; do \
+	  printf '| `%s` | %d | %d |\n' $$f $$(stat -c %s $(BIN)/$$f) $$(gzip -9 -c $(BIN)/$$f | wc -c); done
 
 test-deps: ## chromium + chromedriver (apt), npm openid-client and workerd, pinned, for the e2e tests
 	scripts/install-test-deps.sh
 	scripts/install-workerd.sh
 
-test: wasm test-deps ## every test, with -race
+test: wasm wasm-tinygo test-deps ## every test, with -race
 	TOLLGATE_VALIDATOR_WASM=$(CURDIR)/$(BIN)/validator.wasm TOLLGATE_ENVOY_WASM=$(CURDIR)/$(BIN)/envoy.wasm \
+	TOLLGATE_HTTPWASM_WASM=$(CURDIR)/$(BIN)/httpwasm.wasm TOLLGATE_TINYGO_WASM=$(CURDIR)/$(BIN)/validator-tinygo.wasm \
 	  $(GO) test -race -count=1 -timeout 30m ./...
 
 run: build ## start the issuer, edge proxy and a demo API (store under ./data); print a working sequence
@@ -62,8 +77,8 @@ tools: ## install the pinned linters into .tools/
 	@test -x $(TOOLS)/errcheck    || GOBIN=$(TOOLS) $(GO) install github.com/kisielk/errcheck@$(ERRCHECK_VERSION)
 	@test -x $(TOOLS)/ineffassign || GOBIN=$(TOOLS) $(GO) install github.com/gordonklaus/ineffassign@$(INEFFASSIGN_VERSION)
 
-bench: build ## benchmarks; results in bench/results, report in bench/REPORT.md
-	$(GO) test ./... -run '^$$' -bench . -benchmem
+bench: build ## benchmarks; results in bench/results, report in bench/REPORT.md (BENCHFLAGS: bench/cmd/bench flags)
+	GO=$(GO) scripts/bench.sh $(BENCHFLAGS)
 
 clean: ## remove build output (not ./data)
 	rm -rf $(BIN)

@@ -27,15 +27,10 @@ func Native(c *Case) (Result, error) {
 	return NativeRequest(v, p.Realm, c), nil
 }
 
-// NativeRequest answers c's request with an already configured Validator.
+// NativeRequest answers c's request with an already configured Validator,
+// through BearerToken and Validate.
 func NativeRequest(v *validator.Validator, realm string, c *Case) Result {
-	deny := func(e *validator.Error) Result {
-		status := 401
-		if e != nil {
-			status = e.Code.Status()
-		}
-		return Result{Status: status, WWWAuthenticate: string(validator.AppendChallenge(nil, realm, e))}
-	}
+	deny := func(e *validator.Error) Result { return nativeDenial(realm, e) }
 	switch len(c.Authorization) {
 	case 0:
 		return deny(nil)
@@ -55,4 +50,31 @@ func NativeRequest(v *validator.Validator, realm string, c *Case) Result {
 		return deny(e)
 	}
 	return Result{Status: 200, Subject: string(cl.Subject), ClientID: string(cl.ClientID), Scope: string(cl.Scope)}
+}
+
+// NativeAuthorize is NativeRequest through Validator.Authorize, the
+// one-call form the WebAssembly guests use.
+func NativeAuthorize(v *validator.Validator, realm string, c *Case) Result {
+	switch len(c.Authorization) {
+	case 0:
+		return nativeDenial(realm, nil)
+	case 1:
+	default:
+		return nativeDenial(realm, &validator.Error{Code: validator.InvalidRequest, Description: "malformed authorization header"})
+	}
+	var cl validator.Claims
+	bearer, e := v.Authorize([]byte(c.Authorization[0]), c.Now, []byte(c.Method), []byte(c.Path), &cl)
+	if !bearer || e != nil {
+		return nativeDenial(realm, e)
+	}
+	return Result{Status: 200, Subject: string(cl.Subject), ClientID: string(cl.ClientID), Scope: string(cl.Scope)}
+}
+
+// nativeDenial is the answer to a denial, or to no token when e is nil.
+func nativeDenial(realm string, e *validator.Error) Result {
+	status := 401
+	if e != nil {
+		status = e.Code.Status()
+	}
+	return Result{Status: status, WWWAuthenticate: string(validator.AppendChallenge(nil, realm, e))}
 }

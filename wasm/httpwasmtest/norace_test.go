@@ -1,0 +1,5 @@
+//go:build !race
+
+package httpwasmtest
+
+const raceEnabled = false

@@ -1,0 +1,8 @@
+//go:build !linux
+
+package tinygotest
+
+import "time"
+
+// threadCPU is unavailable here: benchmarks report wall time only.
+func threadCPU() time.Duration { return 0 }
