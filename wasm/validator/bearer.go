@@ -1,5 +1,10 @@
 package validator
 
+import "encoding/binary"
+
+// bearerWord is "bearer " read as a little-endian word's low seven bytes.
+const bearerWord = 'b' | 'e'<<8 | 'a'<<16 | 'r'<<24 | 'e'<<32 | 'r'<<40 | ' '<<48
+
 // BearerToken extracts the token from an Authorization header value
 // (RFC 6750 §2.1: "Bearer" 1*SP b64token; the scheme is case-insensitive,
 // RFC 9110 §11.1). It returns nil, nil when the value is empty or uses
@@ -22,6 +27,17 @@ func BearerToken(authorization []byte) (token []byte, err *Error) {
 // Bearer scheme (case-insensitive), and t is what follows it and its
 // spaces, not yet checked to be a b64token (possibly empty).
 func bearerCredentials(authorization []byte) (t []byte, bearer bool) {
+	// The common "Bearer <token>" in one comparison: "bearer" with the ASCII
+	// case bit set, one space, and neither OWS to trim nor spaces to skip.
+	if h := authorization; len(h) > 7 && h[7] != ' ' && h[len(h)-1] != ' ' && h[len(h)-1] != '\t' &&
+		binary.LittleEndian.Uint64(h)&0x00ff_ffff_ffff_ffff|0x0000_2020_2020_2020 == bearerWord {
+		return h[7:], true
+	}
+	return bearerCredentialsSlow(authorization)
+}
+
+// bearerCredentialsSlow is bearerCredentials for any value.
+func bearerCredentialsSlow(authorization []byte) (t []byte, bearer bool) {
 	h := trimOWS(authorization)
 	if len(h) == 0 {
 		return nil, false

@@ -20,6 +20,7 @@ type entry struct {
 	notBefore int64 // now must be ≥ this (max(nbf, iat) - leeway)
 	deadline  int64 // now must be < this (exp + leeway)
 	exp       int64
+	scopes    uint64 // the Validator's numbered scopes the token holds
 	key       *jwks.Key
 	buf       []byte
 	// ends of the token, subject, client_id, scope, kid and jti within buf
@@ -28,14 +29,17 @@ type entry struct {
 
 func (e *entry) token() []byte { return e.buf[:e.tok] }
 
-func (e *entry) claims() Claims {
-	return Claims{
-		Subject:  e.buf[e.tok:e.sub:e.sub],
-		ClientID: e.buf[e.sub:e.cid:e.cid],
-		Scope:    e.buf[e.cid:e.scope:e.scope],
-		Expiry:   e.exp,
-		Cached:   true,
-	}
+// scopeClaim returns the cached scope claim.
+func (e *entry) scopeClaim() []byte { return e.buf[e.cid:e.scope:e.scope] }
+
+// claimsInto stores the entry's claims in c, field by field (see
+// Validator.ValidateInto).
+func (e *entry) claimsInto(c *Claims) {
+	c.Subject = e.buf[e.tok:e.sub:e.sub]
+	c.ClientID = e.buf[e.sub:e.cid:e.cid]
+	c.Scope = e.buf[e.cid:e.scope:e.scope]
+	c.Expiry = e.exp
+	c.Cached = true
 }
 
 // cache is the verified-token cache: a fixed array of entries indexed by a

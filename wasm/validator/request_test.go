@@ -37,6 +37,28 @@ func TestBearerToken(t *testing.T) {
 	}
 }
 
+// TestBearerFastPath checks that the one-comparison path of
+// bearerCredentials answers exactly as the general one around its edges.
+func TestBearerFastPath(t *testing.T) {
+	schemes := []string{"Bearer", "bearer", "BEARER", "bEaReR", "Bearex", "Bearer\x00", "Bearer\t", "B\xc3arer", "Bear", "Bearers", "bearer\x00", "\x02EARER", "Bearer="}
+	seps := []string{" ", "  ", "\t", "", " \t", "\x00"}
+	toks := []string{"abc.def.ghi", "a", "abc ", "abc\t", " abc", "", "a b", "\t", "ab==", "é"}
+	for _, lead := range []string{"", " ", "\t"} {
+		for _, sc := range schemes {
+			for _, sep := range seps {
+				for _, tok := range toks {
+					h := []byte(lead + sc + sep + tok)
+					got, gb := bearerCredentials(h)
+					want, wb := bearerCredentialsSlow(h)
+					if gb != wb || string(got) != string(want) {
+						t.Errorf("bearerCredentials(%q) = %q, %v; general path %q, %v", h, got, gb, want, wb)
+					}
+				}
+			}
+		}
+	}
+}
+
 func TestAppendChallenge(t *testing.T) {
 	tests := []struct {
 		err  *Error
@@ -70,8 +92,31 @@ func TestCanonicalPath(t *testing.T) {
 		"/%2e%2e/a": false, "/a%5cb": false, "/%2E": false,
 		"/a%2": false, "/a%zzb": false, "/%61dmin": false, "/a%7E": false, "/a%2D": false,
 	} {
-		if got := canonicalPath([]byte(path)); got != want {
-			t.Errorf("canonicalPath(%q) = %v, want %v", path, got, want)
+		if cut, got := canonicalPath([]byte(path)); got != want || got && string(cut) != path {
+			t.Errorf("canonicalPath(%q) = %q, %v, want %v", path, cut, got, want)
+		}
+	}
+	// The query or fragment is cut off first; what precedes it is judged.
+	for _, tt := range []struct {
+		path, cut string
+		ok        bool
+	}{
+		{"/a?b", "/a", true},
+		{"/a#b", "/a", true},
+		{"/a/?x=//..", "/a/", true},
+		{"/a?x#y", "/a", true},
+		{"/?", "/", true},
+		{"/a/..?x", "", false},
+		{"/a//b?x", "", false},
+		{"?x", "", false},
+		{"#x", "", false},
+		{"/a%2?x", "", false},
+		{"/a%?x", "", false},
+		{`/a\b?x`, "", false},
+		{`/a?x\y`, "/a", true},
+	} {
+		if cut, ok := canonicalPath([]byte(tt.path)); ok != tt.ok || string(cut) != tt.cut {
+			t.Errorf("canonicalPath(%q) = %q, %v, want %q, %v", tt.path, cut, ok, tt.cut, tt.ok)
 		}
 	}
 }
@@ -102,9 +147,9 @@ func TestRoutes(t *testing.T) {
 		{"GET", "/reports?q=1", "read reports"},
 	}
 	for _, tt := range tests {
-		scopeErr, _, err := v.requirements([]byte(tt.method), []byte(tt.path))
-		if err != nil || scopeErr.Scope != tt.scope {
-			t.Errorf("%s %s: scope %q, err %v; want %q", tt.method, tt.path, scopeErr.Scope, err, tt.scope)
+		r, err := v.route([]byte(tt.method), []byte(tt.path))
+		if err != nil || r.scopeErr.Scope != tt.scope {
+			t.Errorf("%s %s: route %+v, err %v; want scope %q", tt.method, tt.path, r, err, tt.scope)
 		}
 	}
 }

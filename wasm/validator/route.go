@@ -2,25 +2,23 @@ package validator
 
 import "bytes"
 
-// requirements returns the scopes the request needs beyond the policy's and
-// the denial that names them all, or InvalidRequest for a path that routes
-// cannot judge safely.
-func (v *Validator) requirements(method, path []byte) (*Error, []string, *Error) {
+// route returns the route whose scopes the request needs beyond the
+// policy's (with the denial that names them all), v.policyRoute when no route
+// matches, or InvalidRequest for a path that routes cannot judge safely.
+func (v *Validator) route(method, path []byte) (*route, *Error) {
 	if len(v.routes) == 0 {
-		return v.scopeErr, nil, nil
+		return &v.policyRoute, nil
 	}
-	if i := bytes.IndexAny(path, "?#"); i >= 0 {
-		path = path[:i]
-	}
-	if !canonicalPath(path) {
-		return nil, nil, errBadPath
+	path, ok := canonicalPath(path)
+	if !ok {
+		return nil, errBadPath
 	}
 	for i := range v.routes {
 		if r := &v.routes[i]; r.matches(method, path) {
-			return r.scopeErr, r.scopes, nil
+			return r, nil
 		}
 	}
-	return v.scopeErr, nil, nil
+	return &v.policyRoute, nil
 }
 
 func (r *route) matches(method, path []byte) bool {
@@ -31,42 +29,62 @@ func (r *route) matches(method, path []byte) bool {
 		return string(path) == r.path
 	}
 	// "/admin/*": "/admin" itself or anything below "/admin/".
-	return bytes.HasPrefix(path, []byte(r.path)) &&
+	return len(path) >= len(r.path) && string(path[:len(r.path)]) == r.path &&
 		(len(path) == len(r.path) || path[len(r.path)] == '/')
 }
 
-// canonicalPath reports whether path is an absolute path that every server
-// resolves the same way, so that a route cannot be dodged: no empty, "." or
-// ".." segments, no backslash, no malformed percent-encoding, and no
-// percent-encoded slash, backslash or unreserved character (RFC 3986
-// §6.2.2.2: "/%61dmin" is "/admin" to the upstream, so it must not slip
-// past an "/admin/*" route).
-func canonicalPath(path []byte) bool {
+// Classes of path bytes for canonicalPath; 0 is every byte it passes over.
+const (
+	pathSlash = 1 + iota
+	pathEscape
+	pathBackslash
+	pathEnd // '?' or '#': the query or fragment starts
+)
+
+var pathClass = [256]uint8{'/': pathSlash, '%': pathEscape, '\\': pathBackslash, '?': pathEnd, '#': pathEnd}
+
+// canonicalPath returns path without its query or fragment, and whether that
+// is an absolute path that every server resolves the same way, so that a
+// route cannot be dodged: no empty, "." or ".." segments, no backslash, no
+// malformed percent-encoding, and no percent-encoded slash, backslash or
+// unreserved character (RFC 3986 §6.2.2.2: "/%61dmin" is "/admin" to the
+// upstream, so it must not slip past an "/admin/*" route). It makes one pass
+// with one table lookup per byte: in WebAssembly every branch counts.
+func canonicalPath(path []byte) ([]byte, bool) {
 	if len(path) == 0 || path[0] != '/' {
-		return false
+		return nil, false
 	}
-	start := 1 // of the current segment
-	for i := 1; i <= len(path); i++ {
-		if i < len(path) {
-			switch c := path[i]; {
-			case c == '\\':
-				return false
-			case c == '%' && (i+2 >= len(path) || !canonicalEscape(path[i+1], path[i+2])):
-				return false
-			case c != '/':
-				continue
+	start, n := 1, len(path) // start of the current segment, end of the path
+	for i := 1; i < n; i++ {
+		k := pathClass[path[i]]
+		if k == 0 {
+			continue
+		}
+		switch k {
+		case pathSlash:
+			if i == start || dotSegment(path[start:i]) { // "//", "/./", "/../"
+				return nil, false
 			}
+			start = i + 1
+		case pathEscape:
+			if i+2 >= n || !canonicalEscape(path[i+1], path[i+2]) {
+				return nil, false
+			}
+		case pathBackslash:
+			return nil, false
+		case pathEnd:
+			n = i
 		}
-		seg := path[start:i]
-		if len(seg) == 0 && i < len(path) { // "//"; a trailing "/" is fine
-			return false
-		}
-		if string(seg) == "." || string(seg) == ".." {
-			return false
-		}
-		start = i + 1
 	}
-	return true
+	if dotSegment(path[start:n]) { // a trailing "/" is fine, "/." is not
+		return nil, false
+	}
+	return path[:n], true
+}
+
+// dotSegment reports whether seg is "." or "..".
+func dotSegment(seg []byte) bool {
+	return len(seg) == 1 && seg[0] == '.' || len(seg) == 2 && seg[0] == '.' && seg[1] == '.'
 }
 
 // canonicalEscape reports whether %XY is a well-formed escape that a

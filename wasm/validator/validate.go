@@ -17,83 +17,93 @@ import (
 // signature work and no allocation; see the package documentation for every
 // rule applied.
 func (v *Validator) Validate(token []byte, now int64, method, path []byte) (Claims, *Error) {
-	return v.validate(token, now, method, path, false)
+	var c Claims
+	if err := v.validate(token, now, method, path, false, &c); err != nil {
+		return Claims{}, err
+	}
+	return c, nil
 }
 
-// Authorize is [BearerToken] followed by Validate, for a whole
+// ValidateInto is Validate storing the claims of an allowed token in *c,
+// which it leaves unchanged on a denial. It is the form for the WebAssembly
+// guests, where the compiler copies and zeroes a returned Claims with calls
+// that cost more than the rest of a cached validation.
+func (v *Validator) ValidateInto(token []byte, now int64, method, path []byte, c *Claims) *Error {
+	return v.validate(token, now, method, path, false, c)
+}
+
+// Authorize is [BearerToken] followed by ValidateInto, for a whole
 // Authorization header value: bearer is false, with no error, when the value
 // is empty or uses another scheme (RFC 6750 §3.1: a bare challenge). The
 // verdicts are exactly those of the two calls in sequence; Authorize is
 // faster because a token found in the cache skips the b64token scan: every
 // cached token is canonical base64url, which that scan cannot reject.
-func (v *Validator) Authorize(authorization []byte, now int64, method, path []byte) (c Claims, bearer bool, err *Error) {
-	if DebugStage == 1 {
-		return Claims{}, true, nil
-	}
+func (v *Validator) Authorize(authorization []byte, now int64, method, path []byte, c *Claims) (bearer bool, err *Error) {
 	t, bearer := bearerCredentials(authorization)
 	if !bearer {
-		return Claims{}, false, nil
+		return false, nil
 	}
-	if DebugStage == 2 {
-		return Claims{}, true, nil
-	}
-	c, err = v.validate(t, now, method, path, true)
-	return c, true, err
+	return true, v.validate(t, now, method, path, true, c)
 }
 
-// validate is Validate; with bearer set, token is the unchecked credentials
-// of a Bearer header, and anything that is not a b64token is InvalidRequest
-// (tested only when the cache does not hold the token, before any other rule).
-func (v *Validator) validate(token []byte, now int64, method, path []byte, bearer bool) (Claims, *Error) {
+// validate is ValidateInto; with bearer set, token is the unchecked
+// credentials of a Bearer header, and anything that is not a b64token is
+// InvalidRequest (tested, before any other rule, only when the cache does not
+// hold the token). The cache hit path is kept free of large values: see
+// ValidateInto.
+func (v *Validator) validate(token []byte, now int64, method, path []byte, bearer bool, c *Claims) *Error {
 	var (
 		h uint64
 		e *entry
 	)
 	if len(token) <= v.maxBytes {
 		h = hashToken(token)
-		if DebugStage == 3 {
-			return Claims{}, nil
-		}
 		e = v.cache.get(h, token, now)
 	}
-	if DebugStage == 4 {
-		return Claims{}, nil
+	if e == nil {
+		return v.validateMiss(token, h, now, method, path, bearer, c)
 	}
-	if e == nil && bearer && !isB64Token(token) {
-		return Claims{}, errBadHeader
+	r, err := v.route(method, path)
+	if err != nil {
+		return err
+	}
+	v.hits++
+	if !v.granted(e, r) {
+		return r.scopeErr
+	}
+	e.claimsInto(c)
+	return nil
+}
+
+// validateMiss is validate for a token the cache does not hold; h is its
+// hash if it is no longer than maxBytes.
+func (v *Validator) validateMiss(token []byte, h uint64, now int64, method, path []byte, bearer bool, c *Claims) *Error {
+	if bearer && !isB64Token(token) {
+		return errBadHeader
 	}
 	if len(token) > v.maxBytes {
-		return Claims{}, errTooLarge
+		return errTooLarge
 	}
-	scopeErr, required, err := v.requirements(method, path)
+	r, err := v.route(method, path)
 	if err != nil {
-		return Claims{}, err
-	}
-	if DebugStage == 5 {
-		return Claims{}, nil
-	}
-	if e != nil {
-		v.hits++
-		c := e.claims()
-		if !hasScopes(c.Scope, v.scopes, required) {
-			return Claims{}, scopeErr
-		}
-		return c, nil
+		return err
 	}
 	v.misses++
 	var t verified
 	if err := v.verify(token, now, true, &t); err != nil {
-		return Claims{}, err
+		return err
 	}
-	c := t.claims
-	if e := v.cache.put(h, token, &c, t.kid, t.jti, t.key, t.notBefore, t.deadline, now); e != nil {
-		c = e.claims()
-		c.Cached = false
+	cl := t.claims
+	if e := v.cache.put(h, token, &cl, t.kid, t.jti, t.key, t.notBefore, t.deadline, now); e != nil {
+		e.scopes = v.claimMask(cl.Scope)
+		e.claimsInto(&cl)
+		cl.Cached = false
 	}
-	if !hasScopes(c.Scope, v.scopes, required) {
-		return Claims{}, scopeErr
+	if !hasScopes(cl.Scope, v.scopes, r.scopes) {
+		return r.scopeErr
 	}
-	return c, nil
+	*c = cl
+	return nil
 }
 
 // VerifyJWS applies Validate's rules for the JWS itself — size, segments,
@@ -233,5 +243,3 @@ func (v *Validator) header(checkTyp bool) (alg, []byte, *Error) {
 	}
 	return a, kid, nil
 }
-
-var DebugStage int

@@ -17,9 +17,11 @@ type Validator struct {
 	leeway    int64
 	maxBytes  int
 
-	scopes   []string // required of every request
-	scopeErr *Error   // insufficient_scope for requests no route matches
-	routes   []route
+	scopes      []string // required of every request
+	policyRoute route    // for requests no route matches: no scopes of its own
+	routes      []route
+	scopeNames  []string // the scopes above, numbered (see numberScopes)
+	scopeBits   bool     // scopeNames and the masks are in use
 
 	inline *jwks.Set // the policy's keys
 	keys   *jwks.Set // the keys from SetKeys
@@ -44,6 +46,7 @@ type route struct {
 	prefix   bool
 	scopes   []string
 	scopeErr *Error // insufficient_scope with the policy's and the route's scopes
+	mask     uint64 // the policy's and the route's scopes as bits (see numberScopes)
 }
 
 // Claims are the claims of a valid token that hosts forward (X-Auth-Subject,
@@ -94,7 +97,7 @@ func New(p *Policy) (*Validator, error) {
 	if v.allowed.has(algHS256) && !hasOct(v.inline) {
 		return nil, policyError("algorithms", "HS256 requires an oct key in the inline jwks", nil)
 	}
-	v.scopeErr = scopeError(v.scopes, nil)
+	v.policyRoute.scopeErr = scopeError(v.scopes, nil)
 	for _, r := range q.Routes {
 		cr := route{path: r.Path, scopes: append([]string(nil), r.Scopes...)}
 		if r.Method != "*" {
@@ -106,6 +109,7 @@ func New(p *Policy) (*Validator, error) {
 		cr.scopeErr = scopeError(v.scopes, cr.scopes)
 		v.routes = append(v.routes, cr)
 	}
+	v.numberScopes()
 	if q.CacheEntries > 0 {
 		v.cache = newCache(q.CacheEntries, q.CacheBytes)
 	}

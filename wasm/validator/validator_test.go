@@ -2,6 +2,7 @@ package validator_test
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -48,22 +49,30 @@ func mustValidator(t testing.TB, c *conformance.Case) (*validator.Validator, *va
 	return v, p
 }
 
-// TestTablesTwice runs every table case twice on one validator: the second
-// answer (from the cache for valid tokens) must equal the first.
+// TestTablesTwice runs every table case on one validator through Validate,
+// then Authorize, then Validate again, and on a second validator through
+// Authorize twice: every answer after the first (from the cache for valid
+// tokens) must equal the first.
 func TestTablesTwice(t *testing.T) {
+	type request func(*validator.Validator, string, *conformance.Case) conformance.Result
 	for i := range tables {
 		c := &tables[i]
 		t.Run(c.Name, func(t *testing.T) {
 			v, p := mustValidator(t, c)
-			for round := 0; round < 2; round++ {
-				r := conformance.NativeRequest(v, p.Realm, c)
-				if err := conformance.Check(c, r); err != nil {
+			for round, req := range []request{conformance.NativeRequest, conformance.NativeAuthorize, conformance.NativeRequest} {
+				if err := conformance.Check(c, req(v, p.Realm, c)); err != nil {
 					t.Fatalf("round %d: %v", round, err)
 				}
 			}
+			v2, _ := mustValidator(t, c)
+			for round := range 2 {
+				if err := conformance.Check(c, conformance.NativeAuthorize(v2, p.Realm, c)); err != nil {
+					t.Fatalf("Authorize round %d: %v", round, err)
+				}
+			}
 			s := v.Stats()
-			if c.Want.Status == 200 && s.Hits != 1 {
-				t.Fatalf("valid token: %d cache hits, want 1", s.Hits)
+			if c.Want.Status == 200 && s.Hits != 2 {
+				t.Fatalf("valid token: %d cache hits, want 2", s.Hits)
 			}
 			if c.Want.Status == 401 && s.Hits != 0 {
 				t.Fatalf("rejected token answered from the cache: %+v", s)
@@ -79,6 +88,8 @@ func TestCachedPathAllocatesNothing(t *testing.T) {
 		method, path := []byte(c.Method), []byte(c.Path)
 		admin := []byte("/admin/x")
 		post := []byte("POST")
+		auth := append([]byte("Bearer "), c.Token...)
+		var ca validator.Claims
 		if _, err := v.Validate(c.Token, c.Now, method, path); err != nil {
 			t.Fatal(err)
 		}
@@ -90,6 +101,9 @@ func TestCachedPathAllocatesNothing(t *testing.T) {
 			// A cached token denied by a route's scopes allocates nothing either.
 			if _, err := v.Validate(c.Token, c.Now, post, admin); err == nil || err.Code != validator.InsufficientScope {
 				t.Fatalf("route denial: %v", err)
+			}
+			if bearer, err := v.Authorize(auth, c.Now, method, path, &ca); !bearer || err != nil || !ca.Cached {
+				t.Fatalf("cached Authorize: %v %+v %v", bearer, ca, err)
 			}
 		})
 		if allocs != 0 {
@@ -330,5 +344,80 @@ func TestSetVerifier(t *testing.T) {
 	v.SetVerifier(nil)
 	if _, err := v.Validate(caseNamed(t, "happy/EdDSA").Token, c.Now, nil, []byte("/")); err != nil {
 		t.Fatalf("built-in verifier restored: %v", err)
+	}
+}
+
+// TestCachedScopes checks the scope decisions of cached tokens against those
+// of uncached ones, with few distinct scopes (checked with bit masks) and
+// with more than 64 (checked by scanning the claim).
+func TestCachedScopes(t *testing.T) {
+	c := caseNamed(t, "happy/ES256") // scope "read write"; the policy requires read
+	routes := []validator.Route{
+		{Method: "GET", Path: "/w", Scopes: []string{"write"}},
+		{Method: "GET", Path: "/rw/*", Scopes: []string{"write", "read"}},
+		{Path: "/a", Scopes: []string{"admin"}},
+		{Method: "POST", Path: "/w", Scopes: []string{"write", "admin"}},
+	}
+	var many []validator.Route
+	for i := range 70 {
+		many = append(many, validator.Route{Path: "/x" + strconv.Itoa(i), Scopes: []string{"s" + strconv.Itoa(i)}})
+	}
+	requests := []struct {
+		method, path string
+		scope        string // "" allowed, else the 403's scope attribute
+	}{
+		{"GET", "/", ""},
+		{"GET", "/w", ""},
+		{"GET", "/rw/x", ""},
+		{"GET", "/a", "read admin"},
+		{"POST", "/w", "read write admin"},
+		{"GET", "/x3", "read s3"},
+		{"GET", "/x69", "read s69"},
+	}
+	for _, tt := range []struct {
+		name   string
+		routes []validator.Route
+	}{
+		{"masks", routes},
+		{"more than 64 scopes", append(append([]validator.Route(nil), routes...), many...)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := validator.ParsePolicy(c.Policy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.Routes = tt.routes
+			v, err := validator.New(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Keys != nil {
+				if err := v.SetKeys(c.Keys); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, r := range requests {
+				if tt.name == "masks" && strings.HasPrefix(r.path, "/x") {
+					r.scope = "" // no such route: the policy's scope suffices
+				}
+				for round := range 2 {
+					v.ResetCache()
+					if round == 1 { // cache the token on another request first
+						if _, err := v.Validate(c.Token, c.Now, []byte("GET"), []byte("/")); err != nil {
+							t.Fatal(err)
+						}
+					}
+					cl, err := v.Validate(c.Token, c.Now, []byte(r.method), []byte(r.path))
+					switch {
+					case r.scope == "" && err != nil:
+						t.Errorf("round %d: %s %s: %v", round, r.method, r.path, err)
+					case r.scope != "" && (err == nil || err.Code != validator.InsufficientScope || err.Scope != r.scope):
+						t.Errorf("round %d: %s %s: %+v, want insufficient_scope %q", round, r.method, r.path, err, r.scope)
+					case err == nil && cl.Cached != (round == 1):
+						t.Errorf("round %d: %s %s: cached %v", round, r.method, r.path, cl.Cached)
+					}
+				}
+			}
+		})
 	}
 }

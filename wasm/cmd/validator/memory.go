@@ -83,6 +83,15 @@ func view(ptr, n uint32) ([]byte, bool) {
 	if b, ok := within(scratch, ptr, n); ok {
 		return b, true
 	}
+	return viewPinned(ptr, n)
+}
+
+// viewPinned is view for the tg_alloc buffers. It is a function of its own
+// because the map iterator, which the compiler zeroes on entry to whatever
+// function holds it, costs more than the rest of a cached validation.
+//
+//go:noinline
+func viewPinned(ptr, n uint32) ([]byte, bool) {
 	for _, buf := range pinned {
 		if b, ok := within(buf, ptr, n); ok {
 			return b, true

@@ -15,7 +15,7 @@ const resultHeader = 4 + 8
 // result is reused across calls so that writing a record allocates only when
 // a record is larger than any before it.
 var (
-	result     = make([]byte, 0, 1024)
+	result     = make([]byte, 1024)
 	resultDesc [2]uint32 // {address, length} of the last record; see tgResult
 )
 
@@ -29,34 +29,31 @@ func tgResult() uint32 {
 	return uint32(uintptrOf(&resultDesc))
 }
 
-// writeResult replaces the result record.
+// writeResult replaces the result record. It stores words and copies fields
+// in place rather than appending: in WebAssembly this halves the cost of a
+// cached validation's record.
 func writeResult(flags uint32, expiry int64, f0, f1, f2 []byte) {
-	b := result[:0]
-	b = binary.LittleEndian.AppendUint32(b, flags)
-	b = binary.LittleEndian.AppendUint64(b, uint64(expiry))
-	b = appendField(b, f0)
-	b = appendField(b, f1)
-	b = appendField(b, f2)
-	result = b
+	n := resultHeader + 12 + len(f0) + len(f1) + len(f2)
+	if len(result) < n {
+		result = make([]byte, n)
+	}
+	b := result
+	binary.LittleEndian.PutUint32(b, flags)
+	binary.LittleEndian.PutUint64(b[4:], uint64(expiry))
+	i := putField(b, resultHeader, f0)
+	i = putField(b, i, f1)
+	i = putField(b, i, f2)
 	resultDesc[0] = addr(b)
-	resultDesc[1] = uint32(len(b))
+	resultDesc[1] = uint32(i)
 }
 
 // writeMessage replaces the result record with a record carrying only msg.
 func writeMessage(msg string) {
-	b := result[:0]
-	b = binary.LittleEndian.AppendUint32(b, 0)
-	b = binary.LittleEndian.AppendUint64(b, 0)
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(msg)))
-	b = append(b, msg...)
-	b = appendField(b, nil)
-	b = appendField(b, nil)
-	result = b
-	resultDesc[0] = addr(b)
-	resultDesc[1] = uint32(len(b))
+	writeResult(0, 0, []byte(msg), nil, nil)
 }
 
-func appendField(b, f []byte) []byte {
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(f)))
-	return append(b, f...)
+// putField writes f's length and f at b[i:] and returns the index after it.
+func putField(b []byte, i int, f []byte) int {
+	binary.LittleEndian.PutUint32(b[i:], uint32(len(f)))
+	return i + 4 + copy(b[i+4:], f)
 }

@@ -20,7 +20,7 @@ func tgValidate(tokPtr, tokLen uint32, now int64, methodPtr, methodLen, pathPtr,
 	if !ok1 || !ok2 || !ok3 {
 		return statusBadArgument
 	}
-	return validate(tok, now, method, path)
+	return verdictOf(v.ValidateInto(tok, now, method, path, &claims))
 }
 
 // tgAuthorize is tgValidate for a whole Authorization header value: it
@@ -40,29 +40,30 @@ func tgAuthorize(hdrPtr, hdrLen uint32, now int64, methodPtr, methodLen, pathPtr
 	if !ok1 || !ok2 || !ok3 {
 		return statusBadArgument
 	}
-	c, bearer, err := v.Authorize(hdr, now, method, path)
+	bearer, err := v.Authorize(hdr, now, method, path, &claims)
 	if !bearer {
 		writeResult(0, 0, nil, nil, nil)
 		return verdictNoToken
 	}
-	return verdictOf(c, err)
+	return verdictOf(err)
 }
 
-func validate(tok []byte, now int64, method, path []byte) int32 {
-	c, err := v.Validate(tok, now, method, path)
-	return verdictOf(c, err)
-}
+// claims receives the claims of allowed tokens. It is package-level, like
+// the validator, because a Claims on the stack would be zeroed on every call
+// with a bulk-memory loop that costs more than a cached validation.
+var claims validator.Claims
 
-// verdictOf writes the record of a validation and returns its verdict.
-func verdictOf(c validator.Claims, err *validator.Error) int32 {
+// verdictOf writes the record of a validation that claims or err describe
+// and returns its verdict.
+func verdictOf(err *validator.Error) int32 {
 	if err != nil {
 		return deny(err)
 	}
 	var flags uint32
-	if c.Cached {
+	if claims.Cached {
 		flags |= flagCacheHit
 	}
-	writeResult(flags, c.Expiry, c.Subject, c.ClientID, c.Scope)
+	writeResult(flags, claims.Expiry, claims.Subject, claims.ClientID, claims.Scope)
 	return verdictAllow
 }
 
@@ -92,6 +93,3 @@ func tgHeapAllocs() int64 {
 	readMemStats()
 	return int64(memStats.Mallocs)
 }
-
-//go:wasmexport tg_debug_stage
-func tgDebugStage(n int32) { validator.DebugStage = int(n) }
