@@ -121,6 +121,9 @@ func runIssuers(ctx context.Context, c *config, tmp string, res *bench.Results, 
 				continue
 			}
 			r, err := p.wrk.Run(ctx, tmp)
+			if !p.proc.WaitIdle(5 * time.Second) {
+				log.Printf("issuer %s still busy 5 s after wrk stopped", p.name)
+			}
 			if err == nil && r.Non2xx > 0 {
 				err = fmt.Errorf("%d of %d answers were not 2xx", r.Non2xx, r.Requests)
 			}
@@ -179,6 +182,7 @@ func preparePeer(ctx context.Context, c *config, tmp string, p *peer, res *bench
 	if err != nil {
 		return err
 	}
+	proc.WaitIdle(5 * time.Second) // drain what wrk left queued before anyone is measured
 	res.Commands = append(res.Commands, warm.Command+"   # warm-up, not recorded")
 	p.wrk.Duration = c.wrkDur
 	return nil
