@@ -7,9 +7,16 @@
 // and revocations as they change ([Validator.SetKeys],
 // [Validator.SetRevocations]), and calls [Validator.Validate] per request with
 // the token ([BearerToken] extracts it from the Authorization header), its own
-// clock's time, the method and the path. A denial is an [Error] whose [Code]
-// maps to RFC 6750's status and error code; [AppendChallenge] writes the
-// WWW-Authenticate value.
+// clock's time, the method and the path — or [Validator.Authorize] with the
+// whole Authorization value, which does both. A denial is an [Error] whose
+// [Code] maps to RFC 6750's status and error code; [AppendChallenge] writes
+// the WWW-Authenticate value.
+//
+// [Validator.Authorize] and [Validator.ValidateInto] store the claims in a
+// caller's [Claims] instead of returning one: compiled to WebAssembly by the
+// standard Go toolchain, returning or zeroing a struct that size costs calls
+// into the engine's memmove, more than the rest of a cache hit. The
+// WebAssembly guests use them; native hosts may use either form.
 //
 // # Rules
 //

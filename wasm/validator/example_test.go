@@ -41,3 +41,42 @@ func Example() {
 	// 200 user-1 read cached: true
 	// 403 Bearer realm="tollgate-test", error="insufficient_scope", error_description="insufficient scope", scope="read admin"
 }
+
+func ExampleValidator_Authorize() {
+	p, err := validator.ParsePolicy(conformance.BasePolicy())
+	if err != nil {
+		panic(err)
+	}
+	v, err := validator.New(p)
+	if err != nil {
+		panic(err)
+	}
+	if err := v.SetKeys(conformance.PublicJWKS()); err != nil {
+		panic(err)
+	}
+	header := []byte(`{"alg":"EdDSA","kid":"eddsa","typ":"at+jwt"}`)
+	claims := []byte(`{"iss":"https://issuer.example/o","aud":"api","sub":"user-2","client_id":"client-2",` +
+		`"scope":"read","exp":1767226200}`)
+	var c validator.Claims // reused: the cached path allocates nothing
+	for _, authorization := range []string{
+		"Bearer " + conformance.Sign("EdDSA", header, claims),
+		"Bearer " + conformance.Sign("EdDSA", header, claims), // the same token: from the cache
+		"Basic dXNlcjpwYXNz",
+		"Bearer not a token",
+	} {
+		bearer, e := v.Authorize([]byte(authorization), conformance.Now, []byte("GET"), []byte("/items"), &c)
+		switch {
+		case !bearer:
+			fmt.Println(401, string(validator.AppendChallenge(nil, p.Realm, nil)))
+		case e != nil:
+			fmt.Println(e.Code.Status(), string(validator.AppendChallenge(nil, p.Realm, e)))
+		default:
+			fmt.Println(200, string(c.Subject), "cached:", c.Cached)
+		}
+	}
+	// Output:
+	// 200 user-2 cached: false
+	// 200 user-2 cached: true
+	// 401 Bearer realm="tollgate-test"
+	// 400 Bearer realm="tollgate-test", error="invalid_request", error_description="malformed authorization header"
+}

@@ -22,15 +22,29 @@ func (v *Validator) route(method, path []byte) (*route, *Error) {
 }
 
 func (r *route) matches(method, path []byte) bool {
-	if r.method != "" && r.method != string(method) {
+	if r.method != "" && !equalString(method, r.method) {
 		return false
 	}
 	if !r.prefix {
-		return string(path) == r.path
+		return equalString(path, r.path)
 	}
 	// "/admin/*": "/admin" itself or anything below "/admin/".
-	return len(path) >= len(r.path) && string(path[:len(r.path)]) == r.path &&
+	return len(path) >= len(r.path) && equalString(path[:len(r.path)], r.path) &&
 		(len(path) == len(r.path) || path[len(r.path)] == '/')
+}
+
+// equalString reports whether b holds s. It is string(b) == s for TinyGo,
+// which allocates that conversion.
+func equalString(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		if b[i] != s[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Classes of path bytes for canonicalPath; 0 is every byte it passes over.

@@ -10,7 +10,9 @@ import "github.com/tollgate/tollgate/wasm/validator"
 //
 //go:wasmexport tg_validate
 func tgValidate(tokPtr, tokLen uint32, now int64, methodPtr, methodLen, pathPtr, pathLen uint32) (verdict int32) {
-	defer recoverStatus(&verdict)
+	if recovers {
+		defer recoverStatus(&verdict)
+	}
 	if v == nil {
 		return statusNotConfigured
 	}
@@ -30,7 +32,9 @@ func tgValidate(tokPtr, tokLen uint32, now int64, methodPtr, methodLen, pathPtr,
 //
 //go:wasmexport tg_authorize
 func tgAuthorize(hdrPtr, hdrLen uint32, now int64, methodPtr, methodLen, pathPtr, pathLen uint32) (verdict int32) {
-	defer recoverStatus(&verdict)
+	if recovers {
+		defer recoverStatus(&verdict)
+	}
 	if v == nil {
 		return statusNotConfigured
 	}
