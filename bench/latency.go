@@ -19,6 +19,9 @@ type Latency struct {
 	P99US    float64 `json:"p99_us"`
 	P999US   float64 `json:"p999_us"`
 	MaxUS    float64 `json:"max_us"`
+	// ServerCPUUS is the answering process's CPU time (user + system, all
+	// threads) per recorded request, when the load knew its pid.
+	ServerCPUUS float64 `json:"server_cpu_us,omitempty"`
 }
 
 // Summarize computes the summary of samples taken over window. It sorts

@@ -24,10 +24,48 @@ type Load struct {
 	// one per request in turn across all workers (so with more tokens
 	// than the verified-token cache holds, every request is uncached).
 	Tokens [][]byte
+	// ServerPID, when set, is the process answering on Addr: Run reports
+	// its CPU time per recorded request (Latency.ServerCPUUS), which the
+	// machine's wake-up latency and noise distort far less than latency.
+	ServerPID int
 }
 
 // Run runs the load and summarises the recorded window.
 func (l Load) Run(ctx context.Context) (Latency, error) {
+	s, err := l.Sample(ctx)
+	return s.Summary(), err
+}
+
+// Sample is what one load run recorded, kept raw so that the runs of
+// several rounds can be pooled (Add) before they are summarised.
+type Sample struct {
+	Latencies      []time.Duration // successful requests only
+	Errors, Non2xx int
+	Window         time.Duration
+	ServerCPU      time.Duration // zero unless Load.ServerPID was set
+}
+
+// Add pools o into s.
+func (s *Sample) Add(o Sample) {
+	s.Latencies = append(s.Latencies, o.Latencies...)
+	s.Errors += o.Errors
+	s.Non2xx += o.Non2xx
+	s.Window += o.Window
+	s.ServerCPU += o.ServerCPU
+}
+
+// Summary summarises s. It sorts s.Latencies in place.
+func (s Sample) Summary() Latency {
+	l := Summarize(s.Latencies, s.Window)
+	l.Errors, l.Non2xx = s.Errors, s.Non2xx
+	if n := len(s.Latencies) + s.Errors + s.Non2xx; s.ServerCPU > 0 && n > 0 {
+		l.ServerCPUUS = float64(s.ServerCPU) / float64(time.Microsecond) / float64(n)
+	}
+	return l
+}
+
+// Sample runs the load and returns what the recorded window saw.
+func (l Load) Sample(ctx context.Context) (Sample, error) {
 	conns := max(l.Conns, 1)
 	hc := &fasthttp.HostClient{
 		Addr:                l.Addr,
@@ -90,16 +128,27 @@ func (l Load) Run(ctx context.Context) (Latency, error) {
 		}()
 	}
 	sleep(ctx, l.Warmup)
+	cpu0, cpuOK := l.serverCPU()
 	recording.Store(true)
 	start := time.Now()
 	sleep(ctx, l.Duration)
 	recording.Store(false)
 	window := time.Since(start)
+	cpu1, cpuOK1 := l.serverCPU()
 	stop.Store(true)
 	wg.Wait()
-	s := Summarize(all, window)
-	s.Errors, s.Non2xx = errs, non2xx
+	s := Sample{Latencies: all, Errors: errs, Non2xx: non2xx, Window: window}
+	if cpuOK && cpuOK1 {
+		s.ServerCPU = cpu1 - cpu0
+	}
 	return s, ctx.Err()
+}
+
+func (l Load) serverCPU() (time.Duration, bool) {
+	if l.ServerPID == 0 {
+		return 0, false
+	}
+	return cpuTime(l.ServerPID)
 }
 
 func sleep(ctx context.Context, d time.Duration) {

@@ -3,6 +3,8 @@ package bench
 import (
 	"context"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/tollgate/tollgate/edge"
 )
@@ -170,6 +173,61 @@ func BenchmarkModuleStart(b *testing.B) {
 			})
 		})
 	}
+}
+
+// BenchmarkModuleStartFloor measures the start of an empty standard-Go
+// reactor (bench/testdata/emptyguest, built like validator.wasm) the way
+// BenchmarkModuleStart/standard does — a new runtime with WASI and the warm
+// on-disk cache, compile, then instantiate and run _initialize — so the
+// report can tell the Go runtime's own cost from the validator's.
+func BenchmarkModuleStartFloor(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	wasmPath := filepath.Join(dir, "emptyguest.wasm")
+	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-trimpath", "-o", wasmPath, "./bench/testdata/emptyguest")
+	cmd.Dir = RepoRoot()
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Skipf("building the empty module: %v\n%s", err, out)
+	}
+	wasm, err := os.ReadFile(wasmPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cacheDir := filepath.Join(dir, "cache")
+	start := func() (compile, instantiate time.Duration) {
+		cache, err := wazero.NewCompilationCacheWithDir(cacheDir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer func() { _ = cache.Close(ctx) }()
+		t0 := time.Now()
+		r := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(cache))
+		defer func() { _ = r.Close(ctx) }()
+		wasi_snapshot_preview1.MustInstantiate(ctx, r)
+		mod, err := r.CompileModule(ctx, wasm)
+		if err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if _, err := r.InstantiateModule(ctx, mod, wazero.NewModuleConfig().WithStartFunctions("_initialize")); err != nil {
+			b.Fatal(err)
+		}
+		return t1.Sub(t0), time.Since(t1)
+	}
+	start() // warm the cache
+	b.Run("go-empty/compile-cached+instantiate", func(b *testing.B) {
+		var compile, instantiate time.Duration
+		for b.Loop() {
+			c, i := start()
+			compile, instantiate = compile+c, instantiate+i
+		}
+		ms := func(d time.Duration) float64 { return float64(d) / float64(b.N) / 1e6 }
+		b.ReportMetric(ms(compile), "compile-ms")
+		b.ReportMetric(ms(instantiate), "instantiate-ms")
+		b.ReportMetric(ms(compile+instantiate), "start-ms")
+		b.ReportMetric(float64(len(wasm)), "module-bytes")
+	})
 }
 
 // residentBytes returns the process's resident set size from

@@ -42,10 +42,12 @@ type GoResults struct {
 
 // ProxyRun is one closed-loop load run for the proxy latency comparison.
 type ProxyRun struct {
-	// Name is "direct" (the upstream alone), "passthrough" (a reverse
-	// proxy without authorization: the extra hop alone), "edge-cached" (edge proxy, one
-	// token, answered from the verified-token cache) or "edge-uncached"
-	// (edge proxy, a different token per request, each verified in full).
+	// Name is "direct" (the upstream alone), "relay" (a byte relay that
+	// does not read HTTP: the extra hop alone), "passthrough" (a reverse
+	// proxy without authorization: the hop plus HTTP forwarding),
+	// "edge-cached" (edge proxy, one token, answered from the
+	// verified-token cache) or "edge-uncached" (edge proxy, a different
+	// token per request, each verified in full).
 	Name    string  `json:"name"`
 	Conns   int     `json:"conns"`
 	Tokens  int     `json:"tokens"` // distinct tokens cycled through

@@ -15,7 +15,9 @@
 // with bench/cmd/report. `bench upstream --listen ADDR` is the trivial
 // upstream it starts for the proxy runs, and `bench passthrough --listen
 // ADDR --upstream HOST:PORT` a reverse proxy without authorization, to
-// separate the cost of an extra hop from that of validation.
+// separate the cost of an extra hop from that of validation; `bench relay
+// --listen ADDR --upstream HOST:PORT` copies bytes without reading HTTP, the
+// hop's floor.
 package main
 
 import (
@@ -44,6 +46,7 @@ type config struct {
 	goBench   string
 
 	proxyConns    []int
+	proxyRounds   int
 	proxyTokens   int
 	proxyWarmup   time.Duration
 	proxyDuration time.Duration
@@ -63,6 +66,8 @@ func main() {
 			os.Exit(runUpstream(os.Args[2:]))
 		case "passthrough":
 			os.Exit(runPassthrough(os.Args[2:]))
+		case "relay":
+			os.Exit(runRelay(os.Args[2:]))
 		}
 	}
 	log.SetFlags(log.Ltime)
@@ -78,8 +83,9 @@ func main() {
 	flag.StringVar(&c.goBench, "go-bench", ".", "go test -bench pattern")
 	flag.StringVar(&conns, "proxy-conns", "1,16", "concurrent connections of the proxy runs")
 	flag.IntVar(&c.proxyTokens, "proxy-tokens", 25000, "distinct tokens of the uncached proxy runs (≫ the edge cache's 1024)")
-	flag.DurationVar(&c.proxyWarmup, "proxy-warmup", time.Second, "unrecorded warm-up of each proxy run")
-	flag.DurationVar(&c.proxyDuration, "proxy-duration", 5*time.Second, "recorded time of each proxy run")
+	flag.IntVar(&c.proxyRounds, "proxy-rounds", 5, "rounds of the proxy runs, every scenario in turn; their samples pool")
+	flag.DurationVar(&c.proxyWarmup, "proxy-warmup", 300*time.Millisecond, "unrecorded warm-up of each proxy run")
+	flag.DurationVar(&c.proxyDuration, "proxy-duration", time.Second, "recorded time of each proxy run (per round)")
 	flag.IntVar(&c.wrkThreads, "wrk-threads", 2, "wrk -t")
 	flag.IntVar(&c.wrkConns, "wrk-conns", 64, "wrk -c")
 	flag.DurationVar(&c.wrkWarmup, "wrk-warmup", 2*time.Second, "unrecorded wrk run warming each server up")

@@ -14,13 +14,14 @@ import (
 	"github.com/tollgate/tollgate/bench"
 )
 
-// runProxy compares the upstream alone ("direct"), a reverse proxy without
-// authorization in front of it ("passthrough": the hop alone), and `edge proxy` in
+// runProxy compares the upstream alone ("direct"), a byte relay in front of
+// it ("relay": the extra hop with no HTTP work), a reverse proxy without
+// authorization ("passthrough": the hop and the HTTP forwarding), and `edge proxy` in
 // front of it, answering from its cache ("edge-cached": one token) or
 // verifying every request ("edge-uncached": c.proxyTokens distinct ES256
 // tokens, far more than the edge's 1024-entry cache), at each concurrency.
-// Scenarios are interleaved per concurrency so that drift in the machine's
-// load hits all three alike.
+// Scenarios take turns in c.proxyRounds short rounds per concurrency, so
+// that drift in the machine's load hits all of them alike.
 func runProxy(ctx context.Context, c *config, fix *bench.Fixture, tmp string, res *bench.Results) error {
 	self, err := os.Executable()
 	if err != nil {
@@ -52,6 +53,19 @@ func runProxy(ctx context.Context, c *config, fix *bench.Fixture, tmp string, re
 		return err
 	}
 
+	rlAddr, err := bench.FreeAddr()
+	if err != nil {
+		return err
+	}
+	rl, err := bench.Start("relay", "", nil, self, "relay", "--listen", rlAddr, "--upstream", upAddr)
+	if err != nil {
+		return err
+	}
+	defer rl.Stop()
+	if err := rl.WaitHTTP(ctx, "http://"+rlAddr+"/", 10*time.Second); err != nil {
+		return err
+	}
+
 	policy := filepath.Join(tmp, "policy.json")
 	if err := os.WriteFile(policy, fix.Policy(nil), 0o644); err != nil {
 		return err
@@ -70,7 +84,7 @@ func runProxy(ctx context.Context, c *config, fix *bench.Fixture, tmp string, re
 		return err
 	}
 	defer edge.Stop()
-	res.Commands = append(res.Commands, up.Command()+" &", pt.Command()+" &", edge.Command()+" &")
+	res.Commands = append(res.Commands, up.Command()+" &", rl.Command()+" &", pt.Command()+" &", edge.Command()+" &")
 	if err := edge.WaitHTTP(ctx, "http://"+adminAddr+"/healthz", 60*time.Second); err != nil {
 		return err
 	}
@@ -85,35 +99,49 @@ func runProxy(ctx context.Context, c *config, fix *bench.Fixture, tmp string, re
 		return err
 	}
 	metrics := "http://" + adminAddr + "/metrics"
-	res.Commands = append(res.Commands, fmt.Sprintf("# in process: bench.Load{Conns: %v, Warmup: %v, Duration: %v} GET %s against direct, passthrough, edge-cached (1 token), edge-uncached (%d tokens)",
-		c.proxyConns, c.proxyWarmup, c.proxyDuration, bench.Path, c.proxyTokens))
+	res.Commands = append(res.Commands, fmt.Sprintf("# in process: %d rounds of bench.Load{Conns: %v, Warmup: %v, Duration: %v} GET %s against direct, relay, passthrough, edge-cached (1 token), edge-uncached (%d tokens) in turn",
+		c.proxyRounds, c.proxyConns, c.proxyWarmup, c.proxyDuration, bench.Path, c.proxyTokens))
+	type scenario struct {
+		name, addr string
+		tokens     [][]byte
+		server     *bench.Process
+		sample     bench.Sample
+		hits, miss float64
+	}
 	for _, conns := range c.proxyConns {
-		for _, sc := range []struct {
-			name, addr string
-			tokens     [][]byte
-		}{
-			{"direct", upAddr, [][]byte{one}},
-			{"passthrough", ptAddr, [][]byte{one}},
-			{"edge-cached", edgeAddr, [][]byte{one}},
-			{"edge-uncached", edgeAddr, many},
-		} {
-			h0, _ := bench.ScrapeMetric(ctx, metrics, "tollgate_edge_cache_hits_total")
-			m0, _ := bench.ScrapeMetric(ctx, metrics, "tollgate_edge_cache_misses_total")
-			lat, err := bench.Load{Addr: sc.addr, Path: bench.Path, Conns: conns,
-				Warmup: c.proxyWarmup, Duration: c.proxyDuration, Tokens: sc.tokens}.Run(ctx)
-			if err != nil {
-				return err
+		scs := []*scenario{
+			{name: "direct", addr: upAddr, tokens: [][]byte{one}, server: up},
+			{name: "relay", addr: rlAddr, tokens: [][]byte{one}, server: rl},
+			{name: "passthrough", addr: ptAddr, tokens: [][]byte{one}, server: pt},
+			{name: "edge-cached", addr: edgeAddr, tokens: [][]byte{one}, server: edge},
+			{name: "edge-uncached", addr: edgeAddr, tokens: many, server: edge},
+		}
+		// Short rounds, every scenario in turn: drift in the machine's load
+		// reaches all of them alike, and the samples of the rounds pool.
+		for range c.proxyRounds {
+			for _, sc := range scs {
+				h0, _ := bench.ScrapeMetric(ctx, metrics, "tollgate_edge_cache_hits_total")
+				m0, _ := bench.ScrapeMetric(ctx, metrics, "tollgate_edge_cache_misses_total")
+				s, err := bench.Load{Addr: sc.addr, Path: bench.Path, Conns: conns, Warmup: c.proxyWarmup,
+					Duration: c.proxyDuration, Tokens: sc.tokens, ServerPID: sc.server.Pid()}.Sample(ctx)
+				if err != nil {
+					return err
+				}
+				if s.Errors > 0 || s.Non2xx > 0 {
+					return fmt.Errorf("%s c=%d: %d errors, %d non-2xx answers", sc.name, conns, s.Errors, s.Non2xx)
+				}
+				h1, _ := bench.ScrapeMetric(ctx, metrics, "tollgate_edge_cache_hits_total")
+				m1, _ := bench.ScrapeMetric(ctx, metrics, "tollgate_edge_cache_misses_total")
+				if sc.addr == edgeAddr {
+					sc.hits, sc.miss = sc.hits+h1-h0, sc.miss+m1-m0
+				}
+				sc.sample.Add(s)
 			}
-			if lat.Errors > 0 || lat.Non2xx > 0 {
-				return fmt.Errorf("%s c=%d: %d errors, %d non-2xx answers", sc.name, conns, lat.Errors, lat.Non2xx)
-			}
-			h1, _ := bench.ScrapeMetric(ctx, metrics, "tollgate_edge_cache_hits_total")
-			m1, _ := bench.ScrapeMetric(ctx, metrics, "tollgate_edge_cache_misses_total")
-			run := bench.ProxyRun{Name: sc.name, Conns: conns, Tokens: len(sc.tokens), Latency: lat}
-			if sc.addr == edgeAddr {
-				run.CacheHits, run.CacheMisses = h1-h0, m1-m0
-			}
-			log.Printf("proxy %-13s c=%-3d p50 %7.1f µs  p99 %7.1f µs  %8.0f req/s", sc.name, conns, lat.P50US, lat.P99US, lat.RPS)
+		}
+		for _, sc := range scs {
+			lat := sc.sample.Summary()
+			run := bench.ProxyRun{Name: sc.name, Conns: conns, Tokens: len(sc.tokens), Latency: lat, CacheHits: sc.hits, CacheMisses: sc.miss}
+			log.Printf("proxy %-13s c=%-3d p50 %7.1f µs  p99 %7.1f µs  %8.0f req/s  server CPU %5.1f µs/req", sc.name, conns, lat.P50US, lat.P99US, lat.RPS, lat.ServerCPUUS)
 			res.Proxy = append(res.Proxy, run)
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -66,6 +68,55 @@ func runPassthrough(args []string) int {
 			}
 		},
 	})
+}
+
+// runRelay copies bytes between each client connection and its own
+// connection to --upstream, without reading them as HTTP: the cost of an
+// extra loopback hop through the Go runtime's network poller with no
+// proxy work at all, the floor under passthrough and edge proxy.
+func runRelay(args []string) int {
+	fs := flag.NewFlagSet("bench relay", flag.ContinueOnError)
+	listen := fs.String("listen", "127.0.0.1:0", "listen address")
+	upstream := fs.String("upstream", "", "upstream host:port")
+	if err := fs.Parse(args); err != nil || *upstream == "" {
+		return 2
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return 1
+	}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go relay(c, *upstream)
+		}
+	}()
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	_ = ln.Close()
+	return 0
+}
+
+func relay(c net.Conn, upstream string) {
+	defer c.Close()
+	u, err := net.Dial("tcp", upstream)
+	if err != nil {
+		return
+	}
+	defer u.Close()
+	done := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(u, c)
+		_ = u.(*net.TCPConn).CloseWrite()
+		close(done)
+	}()
+	_, _ = io.Copy(c, u)
+	<-done
 }
 
 // serve runs srv on listen until SIGINT or SIGTERM.

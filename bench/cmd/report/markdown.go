@@ -216,6 +216,11 @@ func guestSection(b *strings.Builder, r *results) {
 		rss, _ := r.median(mem, "rss-MiB/instance")
 		w("| %s | %s (ES256 token) | %s | %.1f ms (compile %.1f ms) | %.2f MiB | %.2f MiB | %.2f MiB |\n", mod, us(raw/1e3), allocs, start, compile, heap, lin, rss)
 	}
+	const floor = "BenchmarkModuleStartFloor/go-empty/compile-cached+instantiate"
+	if start, ok := r.median(floor, "start-ms"); ok {
+		compile, _ := r.median(floor, "compile-ms")
+		w("| empty standard-Go module (the floor: `BenchmarkModuleStartFloor`) | | | %.1f ms (compile %.1f ms) | | | |\n", start, compile)
+	}
 	w("\n")
 }
 
@@ -227,22 +232,27 @@ func proxySection(b *strings.Builder, r *results) {
 		return
 	}
 	w("A closed-loop Go load generator (`bench.Load`: keep-alive connections, each sending the next request as soon as the previous answer is read) on loopback, ")
-	w("against a trivial fasthttp upstream (`200 ok`) directly, through a reverse proxy that does no authorization (*passthrough*: the same forwarding code as `edge proxy`, so the extra hop alone), ")
+	w("against a trivial fasthttp upstream (`200 ok`) directly; through *relay*, a Go byte relay that does not read HTTP at all (the extra hop alone: two more socket reads and writes and the wake-ups between them); ")
+	w("through *passthrough*, a reverse proxy that does no authorization (the same forwarding code as `edge proxy`: the hop plus HTTP parsing and forwarding); ")
 	w("and through `bin/edge proxy` with a policy that requires scope `read`. *edge-cached* sends one ES256 token (answered from the cache); ")
-	w("*edge-uncached* cycles through %d distinct tokens, far more than the edge's 1024-entry cache, so each is verified in full. The edge's own counters confirm which path ran.\n\n", uncachedTokens(r))
-	w("| conns | path | p50 | p90 | p99 | p99.9 | req/s | added p50 | added p99 | edge cache hits · misses |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	w("*edge-uncached* cycles through %d distinct tokens, far more than the edge's 1024-entry cache, so each is verified in full. The edge's own counters confirm which path ran. ", uncachedTokens(r))
+	w("*Server CPU* is the CPU time (user + system, all threads, from /proc) of the process answering the load generator — the upstream, the relay, the passthrough or the edge — per request: unlike latency, it hardly depends on how long the machine takes to wake a process.\n\n")
+	w("| conns | path | p50 | p90 | p99 | p99.9 | req/s | added p50 | added p99 | server CPU / req | edge cache hits · misses |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, p := range r.Proxy {
 		d := r.proxy("direct", p.Conns)
 		addP50, addP99 := "", ""
 		if d != nil && p.Name != "direct" {
 			addP50, addP99 = signedUS(p.Latency.P50US-d.Latency.P50US), signedUS(p.Latency.P99US-d.Latency.P99US)
 		}
-		cache := ""
+		cpu, cache := "", ""
+		if p.Latency.ServerCPUUS > 0 {
+			cpu = us(p.Latency.ServerCPUUS)
+		}
 		if strings.HasPrefix(p.Name, "edge") {
 			cache = fmt.Sprintf("%s · %s", count(p.CacheHits), count(p.CacheMisses))
 		}
-		w("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", p.Conns, p.Name, us(p.Latency.P50US), us(p.Latency.P90US), us(p.Latency.P99US), us(p.Latency.P999US),
-			count(p.Latency.RPS), addP50, addP99, cache)
+		w("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", p.Conns, p.Name, us(p.Latency.P50US), us(p.Latency.P90US), us(p.Latency.P99US), us(p.Latency.P999US),
+			count(p.Latency.RPS), addP50, addP99, cpu, cache)
 	}
 	w("\n")
 }

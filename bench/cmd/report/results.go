@@ -85,6 +85,9 @@ type latency struct {
 	P99US    float64 `json:"p99_us"`
 	P999US   float64 `json:"p999_us"`
 	MaxUS    float64 `json:"max_us"`
+	// ServerCPUUS is the answering process's CPU per request (0: not
+	// measured, e.g. results files from before it was).
+	ServerCPUUS float64 `json:"server_cpu_us"`
 }
 
 type proxyRun struct {
