@@ -77,7 +77,7 @@ tools: ## install the pinned linters into .tools/
 	@test -x $(TOOLS)/errcheck    || GOBIN=$(TOOLS) $(GO) install github.com/kisielk/errcheck@$(ERRCHECK_VERSION)
 	@test -x $(TOOLS)/ineffassign || GOBIN=$(TOOLS) $(GO) install github.com/gordonklaus/ineffassign@$(INEFFASSIGN_VERSION)
 
-bench: build ## benchmarks; results in bench/results, report in bench/REPORT.md (BENCHFLAGS: bench/cmd/bench flags)
+bench: build wasm-tinygo ## benchmarks; results in bench/results, report in bench/REPORT.md (BENCHFLAGS: bench/cmd/bench flags)
 	GO=$(GO) scripts/bench.sh $(BENCHFLAGS)
 
 clean: ## remove build output (not ./data)
