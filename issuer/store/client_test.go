@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -207,5 +208,67 @@ func TestCreateClientValidates(t *testing.T) {
 	}
 	if all, _ := d.Clients(); len(all) != 0 {
 		t.Errorf("invalid client stored: %+v", all)
+	}
+}
+
+// TestDeleteClientRevokesItsGrants: deleting a client revokes every
+// refresh family issued to it, whichever user, publishes their access
+// tokens as revoked, and deletes the consents to it; other clients'
+// grants stay.
+func TestDeleteClientRevokesItsGrants(t *testing.T) {
+	d, _ := mustOpen(t, nil) // its clock is fixedNow
+	gone, kept := confidential("gone"), confidential("kept")
+	for _, c := range []*Client{gone, kept} {
+		if err := d.CreateClient(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range [][2]string{{"u1", gone.ID}, {"u2", gone.ID}, {"u1", kept.ID}} {
+		if _, err := d.GrantConsent(k[0], k[1], []string{"read"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []struct{ user, client, tok string }{
+		{"u1", gone.ID, "t1"}, {"u2", gone.ID, "t2"}, {"u1", kept.ID, "t3"},
+	} {
+		fam := testFamily()
+		fam.UserID, fam.ClientID = f.user, f.client
+		fam.AccessJTIs = []Revocation{{JTI: "at-" + f.tok, Exp: fixedNow.Add(time.Hour)}}
+		if err := d.CreateRefreshFamily(f.tok, fam); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if err := d.DeleteClient(gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	for tok, revoked := range map[string]bool{"t1": true, "t2": true, "t3": false} {
+		f, _, err := d.RefreshTokenFamily(tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Revoked != revoked {
+			t.Errorf("family of %s: revoked %v, want %v", tok, f.Revoked, revoked)
+		}
+	}
+	for _, u := range []string{"u1", "u2"} {
+		if _, err := d.Consent(u, gone.ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("consent of %s to the deleted client: %v, want ErrNotFound", u, err)
+		}
+	}
+	if _, err := d.Consent("u1", kept.ID); err != nil {
+		t.Errorf("consent to another client: %v", err)
+	}
+	revs, err := d.Revocations(fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jtis []string
+	for _, r := range revs {
+		jtis = append(jtis, r.JTI)
+	}
+	slices.Sort(jtis)
+	if want := []string{"at-t1", "at-t2"}; !slices.Equal(jtis, want) {
+		t.Errorf("revoked access tokens %v, want %v", jtis, want)
 	}
 }

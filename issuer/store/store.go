@@ -33,7 +33,10 @@ type ClientStore interface {
 	ClientByName(name string) (*Client, error)
 	// Clients returns every client, ordered by name.
 	Clients() ([]*Client, error)
-	// DeleteClient removes the client, or returns ErrNotFound.
+	// DeleteClient removes the client, or returns ErrNotFound. In the same
+	// transaction it revokes every refresh token family issued to the
+	// client (their unexpired access tokens join the revocation set) and
+	// deletes every user's consent to it.
 	DeleteClient(id string) error
 }
 

@@ -135,7 +135,7 @@ func clientDelete(e *env, args []string) error {
 			return err
 		}
 		out := newPrinter(e.stdout)
-		out.f("deleted client %s\n", pos[0])
+		out.f("deleted client %s; its refresh tokens and consents are revoked\n", pos[0])
 		return out.done()
 	})
 }
