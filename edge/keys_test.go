@@ -57,8 +57,11 @@ func (k *testKey) jwk() map[string]any {
 	switch pub := k.priv.Public().(type) {
 	case *ecdsa.PublicKey:
 		m["kty"], m["crv"] = "EC", "P-256"
-		m["x"] = b64.EncodeToString(pub.X.FillBytes(make([]byte, 32)))
-		m["y"] = b64.EncodeToString(pub.Y.FillBytes(make([]byte, 32)))
+		xy, err := pub.Bytes() // 0x04 ‖ x ‖ y
+		if err != nil {
+			panic(err)
+		}
+		m["x"], m["y"] = b64.EncodeToString(xy[1:33]), b64.EncodeToString(xy[33:])
 	case ed25519.PublicKey:
 		m["kty"], m["crv"], m["x"] = "OKP", "Ed25519", b64.EncodeToString(pub)
 	case *rsa.PublicKey:

@@ -72,11 +72,20 @@ func loadKeys() (*keys, error) {
 
 var b64 = base64.RawURLEncoding
 
-func fixed(n *big.Int) string { return b64.EncodeToString(n.FillBytes(make([]byte, 32))) }
+// ecPoint returns the P-256 public point as x‖y, 32 bytes each (the
+// uncompressed encoding without its 0x04 prefix).
+func ecPoint(pub *ecdsa.PublicKey) []byte {
+	b, err := pub.Bytes()
+	if err != nil {
+		panic(err)
+	}
+	return b[1:]
+}
 
 // Public JWK objects of the table keys, with their kids.
 func (k *keys) jwkES256(kid string, pub *ecdsa.PublicKey) string {
-	return `{"kty":"EC","crv":"P-256","kid":"` + kid + `","use":"sig","alg":"ES256","x":"` + fixed(pub.X) + `","y":"` + fixed(pub.Y) + `"}`
+	xy := ecPoint(pub)
+	return `{"kty":"EC","crv":"P-256","kid":"` + kid + `","use":"sig","alg":"ES256","x":"` + b64.EncodeToString(xy[:32]) + `","y":"` + b64.EncodeToString(xy[32:]) + `"}`
 }
 
 func (k *keys) jwkEdDSA() string {
