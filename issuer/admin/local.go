@@ -51,6 +51,13 @@ func (l *Local) AddClient(_ context.Context, tmpl *store.Client) (*store.Client,
 	if c.Type == "" {
 		c.Type = store.Confidential
 	}
+	if c.OwnerUserID != "" { // an id or a username
+		u, err := l.user(c.OwnerUserID)
+		if err != nil {
+			return nil, "", fmt.Errorf("owner: %w", err)
+		}
+		c.OwnerUserID = u.ID
+	}
 	if c.Type == store.Confidential {
 		secret, c.SecretHash = store.NewSecret()
 	}

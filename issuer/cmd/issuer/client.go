@@ -12,7 +12,8 @@ import (
 
 // clientAdd is `issuer client add`.
 func clientAdd(e *env, args []string) error {
-	c := newCommand(e, "client add", `--db PATH --name N --grant G[,G...] [--redirect-uri U]... [--scope "a b"] [--public] [--skip-authorization] [--audience A]... [--alg ES256] [--token-ttl 1h] [--json]`, true)
+	c := newCommand(e, "client add", `--db PATH --name N --grant G[,G...] [--redirect-uri U]... [--scope "a b"] [--public] [--skip-authorization] [--audience A]... [--alg ES256] [--token-ttl 1h] `+
+		`[--owner USER] [--response-type T]... [--allow-plain-pkce] [--id-token-alg RS256] [--post-logout-redirect-uri U]... [--json]`, true)
 	var tmpl store.Client
 	var public bool
 	c.StringVar(&tmpl.Name, "name", "", "unique client `name` (required)")
@@ -24,6 +25,11 @@ func clientAdd(e *env, args []string) error {
 	c.Var(listFlag{&tmpl.Audience, ""}, "audience", "aud `value` of this client's access tokens (repeatable; default: the issuer's)")
 	c.StringVar(&tmpl.SigningAlg, "alg", "", "signing `algorithm` of this client's access tokens: "+strings.Join(store.SigningAlgs(), ", ")+" (default: the issuer's)")
 	c.DurationVar(&tmpl.AccessTokenTTL, "token-ttl", 0, "access-token `lifetime` (default: the issuer's)")
+	c.StringVar(&tmpl.OwnerUserID, "owner", "", "owning `user` (id or username; optional)")
+	c.Var(listFlag{&tmpl.ResponseTypes, ""}, "response-type", "authorization response `type` beyond code (repeatable): id_token, \"code id_token\", token (implicit; RFC 9700 advises against it)")
+	c.BoolVar(&tmpl.AllowPlainPKCE, "allow-plain-pkce", false, "accept code_challenge_method=plain from this client (S256 is always accepted)")
+	c.StringVar(&tmpl.IDTokenSignedResponseAlg, "id-token-alg", "", "`algorithm` of this client's ID tokens: "+strings.Join(store.SigningAlgs(), ", ")+" (default RS256)")
+	c.Var(listFlag{&tmpl.PostLogoutRedirectURIs, ""}, "post-logout-redirect-uri", "exact `URI` RP-initiated logout may return to (repeatable)")
 	if _, err := c.parse(args, 0, ""); err != nil {
 		return err
 	}
@@ -114,6 +120,10 @@ func clientShow(e *env, args []string) error {
 			{"audience", dash(strings.Join(cl.Audience, " "))},
 			{"signing_alg", dash(cl.SigningAlg)},
 			{"token_ttl", dash(ttl(cl.AccessTokenTTL))},
+			{"response_types", dash(strings.Join(cl.ResponseTypes, ", "))},
+			{"allow_plain_pkce", fmt.Sprint(cl.AllowPlainPKCE)},
+			{"id_token_alg", dash(cl.IDTokenSignedResponseAlg)},
+			{"post_logout_redirect_uris", dash(strings.Join(cl.PostLogoutRedirectURIs, " "))},
 			{"created", cl.Created.Format(time.RFC3339)},
 			{"updated", cl.Updated.Format(time.RFC3339)},
 		} {

@@ -71,6 +71,10 @@ func TestMisuse(t *testing.T) {
 		{"redirect with fragment", "", []string{"client", "add", "--db", db, "--name", "a", "--grant", "authorization_code", "--redirect-uri", "https://a.example/cb#f"}, 2, "has a fragment"},
 		{"public client_credentials", "", []string{"client", "add", "--db", db, "--name", "a", "--grant", "client_credentials", "--public"}, 2, "needs a confidential client"},
 		{"unknown client alg", "", []string{"client", "add", "--db", db, "--name", "a", "--grant", "password", "--alg", "HS256"}, 2, `signing algorithm "HS256"`},
+		{"unknown response type", "", []string{"client", "add", "--db", db, "--name", "a", "--grant", "password", "--response-type", "code token"}, 2, `response type "code token"`},
+		{"unknown id token alg", "", []string{"client", "add", "--db", db, "--name", "a", "--grant", "password", "--id-token-alg", "none"}, 2, `id token algorithm "none"`},
+		{"unknown owner", "", []string{"client", "add", "--db", db, "--name", "a", "--grant", "password", "--owner", "nobody"}, 1, `no user with id or username "nobody"`},
+		{"post-logout URI with fragment", "", []string{"client", "add", "--db", db, "--name", "a", "--grant", "password", "--post-logout-redirect-uri", "https://a.example/#f"}, 2, "has a fragment"},
 		{"show without id", "", []string{"client", "show", "--db", db}, 2, "client show: missing client id or name"},
 		{"show two ids", "", []string{"client", "show", "a", "b", "--db", db}, 2, `unexpected argument "b"`},
 		{"list with argument", "", []string{"client", "list", "x", "--db", db}, 2, `unexpected argument "x"`},
@@ -140,6 +144,27 @@ func TestClientCommands(t *testing.T) {
 		t.Errorf("public client add printed %q", out)
 	}
 
+	mustRunIn(t, "alice-password\n", "user", "add", "--db", db, "--username", "alice", "--password-stdin")
+	mustRunIn(t, "", "client", "add", "--db", db, "--name", "rp", "--owner", "alice", "--grant", "authorization_code",
+		"--redirect-uri", "https://rp.example/cb", "--response-type", "code id_token", "--response-type", "id_token",
+		"--allow-plain-pkce", "--id-token-alg", "ES256", "--post-logout-redirect-uri", "https://rp.example/bye")
+	out = mustRunIn(t, "", "client", "show", "rp", "--db", db, "--json")
+	var rp store.Client
+	if err := json.Unmarshal([]byte(out), &rp); err != nil {
+		t.Fatal(err)
+	}
+	if rp.OwnerUserID == "" || rp.OwnerUserID == "alice" || strings.Join(rp.ResponseTypes, ",") != "code id_token,id_token" ||
+		!rp.AllowPlainPKCE || rp.IDTokenSignedResponseAlg != "ES256" || strings.Join(rp.PostLogoutRedirectURIs, ",") != "https://rp.example/bye" {
+		t.Errorf("client show rp --json = %s", out)
+	}
+	out = mustRunIn(t, "", "client", "show", "rp", "--db", db)
+	for _, want := range []string{"response_types:", "code id_token, id_token", "allow_plain_pkce:", "id_token_alg:", "ES256", "https://rp.example/bye"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("client show rp lacks %q:\n%s", want, out)
+		}
+	}
+	mustRunIn(t, "", "client", "delete", "rp", "--db", db)
+
 	out = mustRunIn(t, "", "client", "show", added.ID, "--db", db, "--json")
 	var c store.Client
 	if err := json.Unmarshal([]byte(out), &c); err != nil {
@@ -150,6 +175,7 @@ func TestClientCommands(t *testing.T) {
 		t.Errorf("client show --json = %s", out)
 	}
 	out = mustRunIn(t, "", "client", "show", "--db", db, "spa")
+	out = strings.Join(strings.Fields(out), " ") // columns are padded to the longest field name
 	for _, want := range []string{"type:", "public", "authorization_code refresh_token", "http://127.0.0.1:5000/cb https://spa.example/cb", "skip_authorization: true"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("client show spa lacks %q:\n%s", want, out)
