@@ -69,8 +69,12 @@ func BenchmarkModuleStart(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h.Close(ctx)
-	warm.Close(ctx)
+	if err := h.Close(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if err := warm.Close(ctx); err != nil {
+		b.Fatal(err)
+	}
 
 	b.Run("compile-cached+instantiate", func(b *testing.B) {
 		for b.Loop() {
@@ -78,7 +82,9 @@ func BenchmarkModuleStart(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			h.Close(ctx)
+			if err := h.Close(ctx); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 	b.Run("memory-per-instance", func(b *testing.B) {
@@ -111,7 +117,9 @@ func BenchmarkModuleStart(b *testing.B) {
 			}
 			b.ReportMetric(float64(pages)/n/(1<<20), "linear-MiB/instance")
 			b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/n/(1<<20), "heap-MiB/instance")
-			h.Close(ctx)
+			if err := h.Close(ctx); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

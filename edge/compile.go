@@ -49,15 +49,15 @@ func Compile(ctx context.Context, o Options) (*Module, error) {
 	}
 	m.runtime = wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(cache))
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, m.runtime); err != nil {
-		m.Close(ctx)
+		_ = m.Close(ctx)
 		return nil, fmt.Errorf("edge: wasi: %w", err)
 	}
 	if err := m.crypto.instantiate(ctx, m.runtime); err != nil {
-		m.Close(ctx)
+		_ = m.Close(ctx)
 		return nil, fmt.Errorf("edge: host module: %w", err)
 	}
 	if m.compiled, err = m.runtime.CompileModule(ctx, wasm); err != nil {
-		m.Close(ctx)
+		_ = m.Close(ctx)
 		return nil, fmt.Errorf("edge: compile module: %w", err)
 	}
 	return m, nil

@@ -23,12 +23,12 @@ func ExampleHost_Handler() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer host.Close(context.Background())
+	defer func() { _ = host.Close(context.Background()) }()
 
 	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("hello " + r.Header.Get(edge.HeaderSubject)))
+		_, _ = w.Write([]byte("hello " + r.Header.Get(edge.HeaderSubject)))
 	})
 	http.Handle("/", host.Handler(api))
-	http.HandleFunc("/metrics", func(w http.ResponseWriter, _ *http.Request) { host.WriteMetrics(w) })
+	http.HandleFunc("/metrics", func(w http.ResponseWriter, _ *http.Request) { _ = host.WriteMetrics(w) })
 	log.Fatal(http.ListenAndServe("127.0.0.1:8080", nil))
 }

@@ -51,7 +51,7 @@ func (s *docServer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.full.Add(1)
 	w.Header().Set("Content-Type", "application/json")
-	w.Write(doc)
+	_, _ = w.Write(doc)
 }
 
 func (s *docServer) set(doc []byte) {

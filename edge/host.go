@@ -85,7 +85,7 @@ func New(ctx context.Context, o Options) (*Host, error) {
 		h.pool.close()
 		h.pool.closeAll(ctx) // the instances that did start
 		if h.ownsModule {
-			h.module.Close(ctx)
+			_ = h.module.Close(ctx)
 		}
 		return nil, err
 	}

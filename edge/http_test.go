@@ -17,7 +17,7 @@ func echoAuth(w http.ResponseWriter, r *http.Request) {
 	for _, k := range []string{"X-Auth-Subject", "X-Auth-Client-Id", "X-Auth-Scope", "X-Auth-Admin"} {
 		b.WriteString(k + "=" + strings.Join(r.Header.Values(k), "|") + "\n")
 	}
-	w.Write([]byte(b.String()))
+	_, _ = w.Write([]byte(b.String()))
 }
 
 // edgeCase is one request through a middleware and what must come back.
@@ -148,15 +148,15 @@ func TestFastHTTP(t *testing.T) {
 			}
 			b.WriteString(k + "=" + strings.Join(vals, "|") + "\n")
 		}
-		ctx.WriteString(b.String())
+		_, _ = ctx.WriteString(b.String())
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := &fasthttp.Server{Handler: h.FastHTTP(upstream)}
-	go srv.Serve(ln)
-	defer srv.Shutdown()
+	go func() { _ = srv.Serve(ln) }()
+	defer func() { _ = srv.Shutdown() }()
 	for _, tc := range edgeCases(t, key, stranger) {
 		t.Run(tc.name, func(t *testing.T) {
 			req, _ := http.NewRequest(tc.method, "http://"+ln.Addr().String()+tc.path, nil)

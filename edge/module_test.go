@@ -31,24 +31,24 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	if testModule, err = buildModule(dir); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	ctx := context.Background()
 	testCache = wazero.NewCompilationCache()
-	defer testCache.Close(ctx)
+	defer func() { _ = testCache.Close(ctx) }()
 	if testCompiled, err = Compile(ctx, Options{Module: testModule, CompilationCache: testCache}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer testCompiled.Close(ctx)
+	defer func() { _ = testCompiled.Close(ctx) }()
 	if testGuestOnly, err = Compile(ctx, Options{Module: testModule, CompilationCache: testCache, GuestCrypto: true}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer testGuestOnly.Close(ctx)
+	defer func() { _ = testGuestOnly.Close(ctx) }()
 	return m.Run()
 }
 
@@ -81,6 +81,6 @@ func newTestHost(t testing.TB, o Options) *Host {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { h.Close(context.Background()) })
+	t.Cleanup(func() { _ = h.Close(context.Background()) })
 	return h
 }

@@ -120,7 +120,9 @@ func TestPoolClosed(t *testing.T) {
 	}
 	h.pool.put(in)
 	// … and after Close every call fails cleanly.
-	h.Close(context.Background())
+	if err := h.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if err := h.Authorize(context.Background(), nil, []byte("GET"), []byte("/"), &d); err == nil {
 		t.Error("Authorize after Close succeeded")
 	}
@@ -136,7 +138,9 @@ func TestInstanceReplaced(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in.mod.Close(ctx) // any call into it now fails
+	if err := in.mod.Close(ctx); err != nil { // any call into it now fails
+		t.Fatal(err)
+	}
 	h.pool.put(in)
 	tok := k.sign(t, claims("alice", "read"))
 	for i := range 4 { // the dead instance comes up within two calls

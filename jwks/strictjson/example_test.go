@@ -9,7 +9,7 @@ import (
 func ExampleObject() {
 	doc := []byte(`{"iss":"https://issuer.example","aud":["api","other"],"exp":1767226200.5}`)
 	var obj strictjson.Object
-	obj.Reset(doc)
+	_ = obj.Reset(doc) // an error is also kept for obj.Err, checked after the loop
 	for obj.Next() {
 		switch string(obj.Key()) {
 		case "iss":
@@ -17,9 +17,12 @@ func ExampleObject() {
 			fmt.Printf("iss %s\n", iss)
 		case "aud":
 			var a strictjson.Array
-			a.Reset(obj.Value())
+			_ = a.Reset(obj.Value()) // likewise kept for a.Err
 			for a.Next() {
 				fmt.Printf("aud %s\n", a.Value())
+			}
+			if a.Err() != nil {
+				fmt.Println("aud:", a.Err())
 			}
 		case "exp":
 			exp, _ := strictjson.Int(obj.Value())
@@ -28,7 +31,7 @@ func ExampleObject() {
 	}
 	fmt.Println("err:", obj.Err())
 
-	obj.Reset([]byte(`{"exp":1,"\u0065xp":2}`))
+	_ = obj.Reset([]byte(`{"exp":1,"\u0065xp":2}`))
 	for obj.Next() {
 	}
 	fmt.Println("err:", obj.Err())

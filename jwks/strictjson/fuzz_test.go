@@ -50,7 +50,9 @@ func compare(t *testing.T, raw []byte, v any) {
 			t.Fatalf("%q: encoding/json gives %T", raw, v)
 		}
 		var o Object
-		o.Reset(raw)
+		if err := o.Reset(raw); err != nil {
+			t.Fatalf("%q: Reset: %v", raw, err)
+		}
 		n := 0
 		for o.Next() {
 			n++
@@ -72,7 +74,9 @@ func compare(t *testing.T, raw []byte, v any) {
 			t.Fatalf("%q: encoding/json gives %T", raw, v)
 		}
 		var a Array
-		a.Reset(raw)
+		if err := a.Reset(raw); err != nil {
+			t.Fatalf("%q: Reset: %v", raw, err)
+		}
 		n := 0
 		for a.Next() {
 			if n >= len(s) {

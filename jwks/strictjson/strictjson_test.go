@@ -156,7 +156,9 @@ func TestObjectErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var o Object
-			o.Reset([]byte(tt.in))
+			if err := o.Reset([]byte(tt.in)); err != nil && !errors.Is(err, tt.want) {
+				t.Fatalf("Reset err %v, want nil or %v", err, tt.want)
+			}
 			n := 0
 			for o.Next() {
 				n++
@@ -170,11 +172,15 @@ func TestObjectErrors(t *testing.T) {
 
 func TestObjectReuse(t *testing.T) {
 	var o Object
-	o.Reset([]byte(object(30)))
+	if err := o.Reset([]byte(object(30))); err != nil {
+		t.Fatal(err)
+	}
 	for o.Next() {
 	}
 	// The second document reuses names from the first: Reset must forget them.
-	o.Reset([]byte(`{"k1":1,"k2":2}`))
+	if err := o.Reset([]byte(`{"k1":1,"k2":2}`)); err != nil {
+		t.Fatal(err)
+	}
 	n := 0
 	for o.Next() {
 		n++
@@ -186,7 +192,9 @@ func TestObjectReuse(t *testing.T) {
 
 func TestArray(t *testing.T) {
 	var a Array
-	a.Reset([]byte(` [ "a" , {"b":[]}, 3 ] `))
+	if err := a.Reset([]byte(` [ "a" , {"b":[]}, 3 ] `)); err != nil {
+		t.Fatal(err)
+	}
 	var got []string
 	for a.Next() {
 		got = append(got, string(a.Value()))
@@ -195,14 +203,16 @@ func TestArray(t *testing.T) {
 		t.Fatalf("got %q, err %v", got, a.Err())
 	}
 	for _, in := range []string{`[1,]`, `[1 2]`, `[1] x`, `{}`, `[`} {
-		a.Reset([]byte(in))
+		_ = a.Reset([]byte(in)) // an error is also kept for Err, checked below
 		for a.Next() {
 		}
 		if a.Err() == nil {
 			t.Errorf("Array over %q: no error", in)
 		}
 	}
-	a.Reset([]byte(`[]`))
+	if err := a.Reset([]byte(`[]`)); err != nil {
+		t.Fatal(err)
+	}
 	if a.Next() || a.Err() != nil {
 		t.Fatalf("empty array: Next true or err %v", a.Err())
 	}
@@ -322,7 +332,9 @@ func TestAllocs(t *testing.T) {
 		`"iat":1699990000,"jti":"abc","scope":"read write","client_id":"c","cnf":{"x":[1,2]},"n":null}`)
 	var o Object
 	allocs := testing.AllocsPerRun(100, func() {
-		o.Reset(doc)
+		if err := o.Reset(doc); err != nil {
+			t.Fatal(err)
+		}
 		for o.Next() {
 			switch string(o.Key()) {
 			case "exp":
@@ -333,7 +345,9 @@ func TestAllocs(t *testing.T) {
 				_, _ = Unquote(o.Value(), nil)
 			case "aud":
 				var a Array
-				a.Reset(o.Value())
+				if err := a.Reset(o.Value()); err != nil {
+					t.Fatal(err)
+				}
 				for a.Next() {
 				}
 			}
@@ -354,7 +368,9 @@ func BenchmarkObject(b *testing.B) {
 	b.ReportAllocs()
 	var o Object
 	for b.Loop() {
-		o.Reset(doc)
+		if err := o.Reset(doc); err != nil {
+			b.Fatal(err)
+		}
 		for o.Next() {
 		}
 		if o.Err() != nil {

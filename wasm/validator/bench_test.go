@@ -47,7 +47,9 @@ func BenchmarkValidate(b *testing.B) {
 				b.Fatal(err)
 			}
 			if c.Keys != nil {
-				v.SetKeys(c.Keys)
+				if err := v.SetKeys(c.Keys); err != nil {
+					b.Fatal(err)
+				}
 			}
 			b.ReportAllocs()
 			b.SetBytes(int64(len(c.Token)))

@@ -130,7 +130,9 @@ func (v *Validator) audience(raw []byte) (bool, error) {
 		return v.allowedAudience(raw), nil
 	case strictjson.KindArray:
 		var a strictjson.Array
-		a.Reset(raw)
+		if err := a.Reset(raw); err != nil {
+			return false, err
+		}
 		ok := false
 		for a.Next() {
 			if strictjson.KindOf(a.Value()) != strictjson.KindString {

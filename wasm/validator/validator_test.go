@@ -175,7 +175,9 @@ func TestCacheLifetime(t *testing.T) {
 	})
 	t.Run("clock going backwards before iat", func(t *testing.T) {
 		v, _ := mustValidator(t, c)
-		validate(v, c.Now)
+		if _, err := validate(v, c.Now); err != nil { // caches the token
+			t.Fatal(err)
+		}
 		// iat is Now-60; with 60 s leeway the token is valid from Now-120.
 		if _, err := validate(v, c.Now-121); err == nil {
 			t.Fatal("cached token accepted before iat - leeway")
@@ -183,7 +185,9 @@ func TestCacheLifetime(t *testing.T) {
 	})
 	t.Run("evicted when its key is removed", func(t *testing.T) {
 		v, _ := mustValidator(t, c)
-		validate(v, c.Now)
+		if _, err := validate(v, c.Now); err != nil { // caches the token
+			t.Fatal(err)
+		}
 		if err := v.SetKeys([]byte(`{"keys":[]}`)); err != nil {
 			t.Fatal(err)
 		}
@@ -193,7 +197,9 @@ func TestCacheLifetime(t *testing.T) {
 	})
 	t.Run("kept when the key set is refreshed unchanged", func(t *testing.T) {
 		v, _ := mustValidator(t, c)
-		validate(v, c.Now)
+		if _, err := validate(v, c.Now); err != nil { // caches the token
+			t.Fatal(err)
+		}
 		if err := v.SetKeys(c.Keys); err != nil {
 			t.Fatal(err)
 		}
@@ -203,7 +209,9 @@ func TestCacheLifetime(t *testing.T) {
 	})
 	t.Run("evicted when its kid gets another key", func(t *testing.T) {
 		v, _ := mustValidator(t, c)
-		validate(v, c.Now)
+		if _, err := validate(v, c.Now); err != nil { // caches the token
+			t.Fatal(err)
+		}
 		foreign := strings.Replace(string(c.Keys), `"kid":"es256"`, `"kid":"es256-old"`, 1)
 		foreign = strings.Replace(foreign, `"kid":"eddsa"`, `"kid":"es256"`, 1) // es256 now names the Ed25519 key
 		if err := v.SetKeys([]byte(foreign)); err != nil {
@@ -215,7 +223,9 @@ func TestCacheLifetime(t *testing.T) {
 	})
 	t.Run("evicted when revoked", func(t *testing.T) {
 		v, _ := mustValidator(t, c)
-		validate(v, c.Now)
+		if _, err := validate(v, c.Now); err != nil { // caches the token
+			t.Fatal(err)
+		}
 		if err := v.SetRevocations([]byte(`[{"jti":"jti-1","exp":1767226200}]`)); err != nil {
 			t.Fatal(err)
 		}
@@ -232,7 +242,9 @@ func TestCacheLifetime(t *testing.T) {
 	})
 	t.Run("bad updates keep the old state", func(t *testing.T) {
 		v, _ := mustValidator(t, c)
-		validate(v, c.Now)
+		if _, err := validate(v, c.Now); err != nil { // caches the token
+			t.Fatal(err)
+		}
 		if err := v.SetKeys([]byte(`{"keys":[{"kty":"EC","crv":"P-256","x":"AA"}]}`)); err == nil {
 			t.Fatal("bad JWKS accepted")
 		}
@@ -270,7 +282,9 @@ func TestCacheBounds(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v.SetKeys(base.Keys)
+			if err := v.SetKeys(base.Keys); err != nil {
+				t.Fatal(err)
+			}
 			for round := 0; round < 3; round++ {
 				for _, tok := range toks {
 					if _, err := v.Validate(tok, base.Now, []byte("GET"), []byte("/")); err != nil {
@@ -293,7 +307,9 @@ func TestCacheBounds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v.SetKeys(base.Keys)
+		if err := v.SetKeys(base.Keys); err != nil {
+			t.Fatal(err)
+		}
 		for i := 0; i < 2; i++ {
 			if cl, err := v.Validate(base.Token, base.Now, nil, []byte("/")); err != nil || cl.Cached {
 				t.Fatalf("%+v %v", cl, err)

@@ -38,7 +38,7 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	cacheDir = filepath.Join(dir, "cache")
 	if p := os.Getenv("TOLLGATE_VALIDATOR_WASM"); p != "" {
 		modulePath = p
@@ -57,9 +57,13 @@ func runTests(m *testing.M) int {
 func TestMisuse(t *testing.T) {
 	dir := t.TempDir()
 	jwks := filepath.Join(dir, "jwks.json")
-	os.WriteFile(jwks, []byte(`{"keys":[]}`), 0o600)
+	if err := os.WriteFile(jwks, []byte(`{"keys":[]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	notJSON := filepath.Join(dir, "bad.json")
-	os.WriteFile(notJSON, []byte(`{`), 0o600)
+	if err := os.WriteFile(notJSON, []byte(`{`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	base := []string{"proxy", "--listen", "127.0.0.1:0", "--upstream", "http://127.0.0.1:1"}
 	tests := []struct {
 		name string
@@ -100,7 +104,9 @@ func TestMisuse(t *testing.T) {
 func TestBadPolicyExits1(t *testing.T) {
 	dir := t.TempDir()
 	policy := filepath.Join(dir, "policy.json")
-	os.WriteFile(policy, []byte(`{"issuer":"x","audiences":["a"],"jwks":{"keys":[]},"surprise":true}`), 0o600)
+	if err := os.WriteFile(policy, []byte(`{"issuer":"x","audiences":["a"],"jwks":{"keys":[]},"surprise":true}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"proxy", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
 		"--upstream", "http://127.0.0.1:1", "--policy", policy, "--module", modulePath}, &stdout, &stderr)
@@ -333,7 +339,9 @@ func TestProxyUpstreamDown(t *testing.T) {
 	ln.Close()
 	s := newSigner(t, "k1")
 	jwks := filepath.Join(t.TempDir(), "jwks.json")
-	os.WriteFile(jwks, s.jwks(), 0o600)
+	if err := os.WriteFile(jwks, s.jwks(), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	proxy, _ := startProxy(t, "--upstream", dead, "--issuer", "http://issuer.test/o", "--audience", "api", "--jwks-file", jwks)
 	req, _ := http.NewRequest("GET", proxy+"/", nil)
 	req.Header.Set("Authorization", "Bearer "+s.token(t, "alice", "", time.Hour))
@@ -359,7 +367,7 @@ func TestProxyJWKSURL(t *testing.T) {
 			return
 		}
 		w.Header().Set("Cache-Control", "max-age=0")
-		w.Write(s.jwks())
+		_, _ = w.Write(s.jwks())
 	}))
 	defer keys.Close()
 	up := httptest.NewServer(http.HandlerFunc(echo))

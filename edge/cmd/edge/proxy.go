@@ -61,7 +61,7 @@ func serveProxy(ctx context.Context, c *proxyConfig, ln, admin net.Listener, log
 	if err != nil {
 		return err
 	}
-	defer host.Close(context.Background())
+	defer func() { _ = host.Close(context.Background()) }()
 
 	srv := &fasthttp.Server{
 		Handler:               host.FastHTTP(newUpstream(c).serve),
@@ -103,10 +103,10 @@ func adminMux(host *edge.Host) *http.ServeMux {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if !host.Ready() {
 			w.WriteHeader(http.StatusServiceUnavailable)
-			io.WriteString(w, "no keys yet\n")
+			_, _ = io.WriteString(w, "no keys yet\n")
 			return
 		}
-		io.WriteString(w, "ok\n")
+		_, _ = io.WriteString(w, "ok\n")
 	})
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

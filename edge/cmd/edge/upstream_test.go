@@ -31,8 +31,8 @@ func TestUpstreamHopHeaders(t *testing.T) {
 		ctx.Response.Header.Set("X-Kept", "yes")
 		ctx.SetBodyString("ok")
 	}}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Shutdown() })
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Shutdown() })
 	u := newUpstream(&proxyConfig{upstream: &url.URL{Scheme: "http", Host: ln.Addr().String()}})
 
 	tests := []struct {

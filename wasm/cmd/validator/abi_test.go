@@ -51,7 +51,7 @@ func runTests(m *testing.M) int {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		defer os.RemoveAll(dir)
+		defer func() { _ = os.RemoveAll(dir) }()
 		out := filepath.Join(dir, "validator.wasm")
 		cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", out, ".")
 		cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
@@ -66,7 +66,7 @@ func runTests(m *testing.M) int {
 	}
 	ctx := context.Background()
 	wasmRuntime = wazero.NewRuntime(ctx)
-	defer wasmRuntime.Close(ctx)
+	defer func() { _ = wasmRuntime.Close(ctx) }()
 	wasi_snapshot_preview1.MustInstantiate(ctx, wasmRuntime)
 	if err := instantiateHostCrypto(ctx, wasmRuntime); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -95,7 +95,7 @@ func newGuest(t testing.TB) *guest {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { mod.Close(ctx) })
+	t.Cleanup(func() { _ = mod.Close(ctx) })
 	return &guest{t: t, ctx: ctx, mod: mod}
 }
 
