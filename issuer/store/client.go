@@ -1,9 +1,7 @@
 package store
 
 import (
-	"bytes"
 	"fmt"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -104,38 +102,8 @@ func (d *DB) DeleteClient(id string) error {
 		if err := tx.Bucket(bucketClients).Delete([]byte(id)); err != nil {
 			return err
 		}
-		return revokeClientGrants(tx, id, d.now())
+		// Nothing may outlive the client: see RATIONALE.md.
+		_, _, err := revokeGrants(tx, "", id, d.now())
+		return err
 	})
-}
-
-// revokeClientGrants revokes every refresh family issued to clientID (their
-// unexpired access tokens join the revocation set) and deletes every user's
-// consent to it, so that a client created later under a reused id or name
-// inherits nothing.
-func revokeClientGrants(tx *bolt.Tx, clientID string, now time.Time) error {
-	var fams []*RefreshFamily
-	if err := forFamilies(tx, "", clientID, func(f *RefreshFamily) error {
-		fams = append(fams, f)
-		return nil
-	}); err != nil {
-		return err
-	}
-	for _, f := range fams {
-		if err := revokeFamily(tx, f, now); err != nil {
-			return err
-		}
-	}
-	var keys [][]byte
-	if err := forConsents(tx, "", clientID, func(k []byte, _ *Consent) error {
-		keys = append(keys, bytes.Clone(k))
-		return nil
-	}); err != nil {
-		return err
-	}
-	for _, k := range keys {
-		if err := tx.Bucket(bucketConsents).Delete(k); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -64,40 +64,48 @@ func (d *DB) RevokeGrants(userID, clientID string, now time.Time) (families, con
 		return 0, 0, invalid("empty user id")
 	}
 	err = d.update(func(tx *bolt.Tx) error {
-		families, consents = 0, 0
-		var keys [][]byte
-		if err := forConsents(tx, userID, clientID, func(k []byte, _ *Consent) error {
-			keys = append(keys, bytes.Clone(k))
-			return nil
-		}); err != nil {
-			return err
-		}
-		b := tx.Bucket(bucketConsents)
-		for _, k := range keys {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-			consents++
-		}
-		var fams []*RefreshFamily
-		if err := forFamilies(tx, userID, clientID, func(f *RefreshFamily) error {
-			if !f.Revoked {
-				fams = append(fams, f)
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
-		for _, f := range fams {
-			if err := revokeFamily(tx, f, now); err != nil {
-				return err
-			}
-			families++
-		}
-		return nil
+		var err error
+		families, consents, err = revokeGrants(tx, userID, clientID, now)
+		return err
 	})
 	if err != nil {
 		return 0, 0, err
+	}
+	return families, consents, nil
+}
+
+// revokeGrants deletes the consents of userID to clientID and revokes the
+// live refresh families between them (their unexpired access tokens join
+// the revocation set); "" for either means every user or every client.
+func revokeGrants(tx *bolt.Tx, userID, clientID string, now time.Time) (families, consents int, err error) {
+	var keys [][]byte
+	if err := forConsents(tx, userID, clientID, func(k []byte, _ *Consent) error {
+		keys = append(keys, bytes.Clone(k))
+		return nil
+	}); err != nil {
+		return 0, 0, err
+	}
+	b := tx.Bucket(bucketConsents)
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return 0, 0, err
+		}
+		consents++
+	}
+	var fams []*RefreshFamily
+	if err := forFamilies(tx, userID, clientID, func(f *RefreshFamily) error {
+		if !f.Revoked {
+			fams = append(fams, f)
+		}
+		return nil
+	}); err != nil {
+		return 0, 0, err
+	}
+	for _, f := range fams {
+		if err := revokeFamily(tx, f, now); err != nil {
+			return 0, 0, err
+		}
+		families++
 	}
 	return families, consents, nil
 }

@@ -27,42 +27,36 @@ func runProxy(ctx context.Context, c *config, fix *bench.Fixture, tmp string, re
 	if err != nil {
 		return err
 	}
-	upAddr, err := bench.FreeAddr()
+	var procs []*bench.Process
+	defer func() {
+		for _, p := range procs {
+			p.Stop()
+		}
+	}()
+	// serve starts `bench CMD --listen ADDR args...` on a free address and
+	// waits until it answers HTTP.
+	serve := func(cmd string, args ...string) (*bench.Process, string, error) {
+		addr, err := bench.FreeAddr()
+		if err != nil {
+			return nil, "", err
+		}
+		p, err := bench.Start(cmd, "", nil, self, append([]string{cmd, "--listen", addr}, args...)...)
+		if err != nil {
+			return nil, "", err
+		}
+		procs = append(procs, p)
+		return p, addr, p.WaitHTTP(ctx, "http://"+addr+"/", 10*time.Second)
+	}
+	up, upAddr, err := serve("upstream")
 	if err != nil {
 		return err
 	}
-	up, err := bench.Start("upstream", "", nil, self, "upstream", "--listen", upAddr)
+	pt, ptAddr, err := serve("passthrough", "--upstream", upAddr)
 	if err != nil {
 		return err
 	}
-	defer up.Stop()
-	if err := up.WaitHTTP(ctx, "http://"+upAddr+"/", 10*time.Second); err != nil {
-		return err
-	}
-
-	ptAddr, err := bench.FreeAddr()
+	rl, rlAddr, err := serve("relay", "--upstream", upAddr)
 	if err != nil {
-		return err
-	}
-	pt, err := bench.Start("passthrough", "", nil, self, "passthrough", "--listen", ptAddr, "--upstream", upAddr)
-	if err != nil {
-		return err
-	}
-	defer pt.Stop()
-	if err := pt.WaitHTTP(ctx, "http://"+ptAddr+"/", 10*time.Second); err != nil {
-		return err
-	}
-
-	rlAddr, err := bench.FreeAddr()
-	if err != nil {
-		return err
-	}
-	rl, err := bench.Start("relay", "", nil, self, "relay", "--listen", rlAddr, "--upstream", upAddr)
-	if err != nil {
-		return err
-	}
-	defer rl.Stop()
-	if err := rl.WaitHTTP(ctx, "http://"+rlAddr+"/", 10*time.Second); err != nil {
 		return err
 	}
 
