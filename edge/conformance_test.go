@@ -1,56 +1,28 @@
 package edge
 
 import (
-	"bytes"
-	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/tollgate/tollgate/wasm/validator"
 	"github.com/tollgate/tollgate/wasm/validator/conformance"
 )
 
-// docTransport answers the policy's jwks_url and revocations_url with the
-// case's documents (404 for a nil one), as the issuer would.
-type docTransport struct {
-	jwksURL, revocationsURL string
-	keys, revocations       []byte
-}
-
-func (d *docTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	var body []byte
-	switch r.URL.String() {
-	case d.jwksURL:
-		body = d.keys
-	case d.revocationsURL:
-		body = d.revocations
-	}
-	resp := &http.Response{StatusCode: 200, Header: http.Header{}, Request: r}
-	if body == nil {
-		resp.StatusCode = 404
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	return resp, nil
-}
-
-// conformanceHost is the adapter of the shared table: a Host configured from
-// scratch for the case, its documents served as if by the issuer, its clock
-// stopped at the case's time.
-func conformanceHost(t *testing.T, c *conformance.Case, m *Module) *Host {
+// conformanceHost is a Host configured from scratch for the case, its
+// documents served as if by the issuer, its clock stopped at the case's
+// time.
+func conformanceHost(t testing.TB, c *conformance.Case, m *Module) *Host {
 	t.Helper()
-	p, err := validator.ParsePolicy(c.Policy)
+	docs, err := conformance.Documents(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := &docTransport{p.JWKSURL, p.RevocationsURL, c.Keys, c.Revocations}
 	return newTestHost(t, Options{
 		Compiled: m, Policy: c.Policy, PoolSize: 1,
-		HTTPClient: &http.Client{Transport: tr},
+		HTTPClient: &http.Client{Transport: docs},
 		Now:        func() time.Time { return time.Unix(c.Now, 0) },
 	})
 }
@@ -69,35 +41,14 @@ var cryptoModes = []struct {
 // middleware.
 func TestConformanceHandler(t *testing.T) {
 	for _, mode := range cryptoModes {
-		t.Run(mode.name, func(t *testing.T) { conformanceHandler(t, mode.module()) })
+		t.Run(mode.name, func(t *testing.T) { conformance.RunHTTP(t, handlerSetup(mode.module())) })
 	}
 }
 
-func conformanceHandler(t *testing.T, m *Module) {
-	for _, c := range conformance.Cases() {
-		t.Run(c.Name, func(t *testing.T) {
-			h := conformanceHost(t, &c, m)
-			var seen conformance.Result
-			next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				seen = conformance.Result{
-					Status:  200,
-					Subject: r.Header.Get(HeaderSubject), ClientID: r.Header.Get(HeaderClientID), Scope: r.Header.Get(HeaderScope),
-				}
-			})
-			req := httptest.NewRequest(c.Method, c.Path, nil)
-			for _, a := range c.Authorization {
-				req.Header.Add("Authorization", a)
-			}
-			rec := httptest.NewRecorder()
-			h.Handler(next).ServeHTTP(rec, req)
-			res := seen
-			if rec.Code != 200 {
-				res = conformance.Result{Status: rec.Code, WWWAuthenticate: rec.Header().Get("WWW-Authenticate")}
-			}
-			if err := conformance.Check(&c, res); err != nil {
-				t.Error(err)
-			}
-		})
+func handlerSetup(m *Module) conformance.Setup {
+	return func(t testing.TB, c *conformance.Case) conformance.Host {
+		h := conformanceHost(t, c, m)
+		return func(req conformance.Request) conformance.Response { return conformance.ServeHTTP(h.Handler, req) }
 	}
 }
 
@@ -105,39 +56,36 @@ func conformanceHandler(t *testing.T, m *Module) {
 // middleware, in memory.
 func TestConformanceFastHTTP(t *testing.T) {
 	for _, mode := range cryptoModes {
-		t.Run(mode.name, func(t *testing.T) { conformanceFastHTTP(t, mode.module()) })
+		t.Run(mode.name, func(t *testing.T) { conformance.RunHTTP(t, fastHTTPSetup(mode.module())) })
 	}
 }
 
-func conformanceFastHTTP(t *testing.T, m *Module) {
-	for _, c := range conformance.Cases() {
-		t.Run(c.Name, func(t *testing.T) {
-			h := conformanceHost(t, &c, m)
-			var seen conformance.Result
+func fastHTTPSetup(m *Module) conformance.Setup {
+	return func(t testing.TB, c *conformance.Case) conformance.Host {
+		h := conformanceHost(t, c, m)
+		return func(req conformance.Request) conformance.Response {
+			var upstream map[string]string
 			next := func(ctx *fasthttp.RequestCtx) {
-				hdr := &ctx.Request.Header
-				seen = conformance.Result{
-					Status:  200,
-					Subject: string(hdr.Peek(HeaderSubject)), ClientID: string(hdr.Peek(HeaderClientID)), Scope: string(hdr.Peek(HeaderScope)),
+				upstream = map[string]string{}
+				for k, v := range ctx.Request.Header.All() {
+					upstream[http.CanonicalHeaderKey(string(k))] = string(v)
 				}
 			}
-			var req fasthttp.Request
-			req.Header.SetMethod(c.Method)
-			req.SetRequestURI(c.Path)
-			req.Header.SetHost("edge.test")
-			for _, a := range c.Authorization {
-				req.Header.Add("Authorization", a)
+			var r fasthttp.Request
+			r.Header.SetMethod(req.Method)
+			r.SetRequestURI(req.Path)
+			r.Header.SetHost("edge.test")
+			for k, v := range req.Header {
+				r.Header.Set(k, v)
+			}
+			for _, a := range req.Authorization {
+				r.Header.Add("Authorization", a)
 			}
 			var ctx fasthttp.RequestCtx
-			ctx.Init(&req, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}, nil)
+			ctx.Init(&r, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}, nil)
 			h.FastHTTP(next)(&ctx)
-			res := seen
-			if code := ctx.Response.StatusCode(); code != 200 {
-				res = conformance.Result{Status: code, WWWAuthenticate: string(ctx.Response.Header.Peek("WWW-Authenticate"))}
-			}
-			if err := conformance.Check(&c, res); err != nil {
-				t.Error(err)
-			}
-		})
+			return conformance.Response{Status: ctx.Response.StatusCode(),
+				WWWAuthenticate: string(ctx.Response.Header.Peek("WWW-Authenticate")), Headers: upstream}
+		}
 	}
 }

@@ -45,7 +45,7 @@ func setup(t testing.TB, c *conformance.Case) conformance.Host {
 	mc, _ := withFiles(t, moduleConfig(newClock(c.Now)), c.Keys, c.Revocations)
 	mw := mustMiddleware(t, c.Policy, mc, nil)
 	return func(req conformance.Request) conformance.Response {
-		return serve(handlerOf(mw), req)
+		return conformance.ServeHTTP(handlerOf(mw), req)
 	}
 }
 

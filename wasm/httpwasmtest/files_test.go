@@ -84,7 +84,7 @@ func TestFiles(t *testing.T) {
 			s.change()
 		}
 		clk.now.Add(s.advance)
-		got := serve(handlerOf(mw), get("/api/items", tok))
+		got := conformance.ServeHTTP(handlerOf(mw), get("/api/items", tok))
 		if s.samePool && raceEnabled {
 			continue
 		}

@@ -43,7 +43,7 @@ func TestHammer(t *testing.T) {
 			defer wg.Done()
 			for i := range perWorker {
 				c := checks[(w+i)%len(checks)]
-				got := serve(h, c.req)
+				got := conformance.ServeHTTP(h, c.req)
 				if got.Status != c.status || (c.status == 200 && got.Headers["X-Auth-Subject"] != "alice") {
 					errs <- c.req.Method + " " + c.req.Path + ": status " + strconv.Itoa(got.Status) + ", want " + strconv.Itoa(c.status)
 				}

@@ -48,7 +48,7 @@ func TestHostileThenGood(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for round := range 3 {
-				got := serve(handlerOf(mw), tt.req)
+				got := conformance.ServeHTTP(handlerOf(mw), tt.req)
 				if !contains(tt.want, got.Status) {
 					t.Fatalf("round %d: hostile request: status %d, want one of %v (WWW-Authenticate %q)",
 						round, got.Status, tt.want, got.WWWAuthenticate)
@@ -56,7 +56,7 @@ func TestHostileThenGood(t *testing.T) {
 				if got.Headers != nil {
 					t.Fatalf("round %d: hostile request reached the upstream", round)
 				}
-				if after := serve(handlerOf(mw), good); after.Status != 200 || after.Headers["X-Auth-Subject"] != "alice" {
+				if after := conformance.ServeHTTP(handlerOf(mw), good); after.Status != 200 || after.Headers["X-Auth-Subject"] != "alice" {
 					t.Fatalf("round %d: good request after it: status %d, headers %v", round, after.Status, after.Headers)
 				}
 			}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -152,34 +151,7 @@ func mustMiddleware(t testing.TB, policy []byte, mc wazero.ModuleConfig, log *lo
 	return mw
 }
 
-// serve sends one request through h and reports what the client got and,
-// if the request reached it, the headers the upstream saw.
-func serve(h func(http.Handler) http.Handler, req conformance.Request) conformance.Response {
-	var upstream map[string]string
-	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		upstream = map[string]string{}
-		for k := range r.Header {
-			upstream[k] = r.Header.Get(k)
-		}
-		w.WriteHeader(http.StatusOK)
-	})
-	r := httptest.NewRequest(req.Method, "http://edge.test"+req.Path, nil)
-	for k, v := range req.Header {
-		r.Header.Set(k, v)
-	}
-	for _, a := range req.Authorization {
-		r.Header.Add("Authorization", a)
-	}
-	rec := httptest.NewRecorder()
-	h(next).ServeHTTP(rec, r)
-	return conformance.Response{
-		Status:          rec.Code,
-		WWWAuthenticate: rec.Header().Get("WWW-Authenticate"),
-		Headers:         upstream,
-	}
-}
-
-// handlerOf adapts a middleware to serve.
+// handlerOf adapts a middleware to conformance.ServeHTTP.
 func handlerOf(mw wasm.Middleware) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler { return mw.NewHandler(context.Background(), next) }
 }

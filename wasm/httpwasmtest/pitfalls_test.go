@@ -30,7 +30,7 @@ func TestClock(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := serve(handlerOf(mustMiddleware(t, policy, tt.mc, nil)), req)
+			got := conformance.ServeHTTP(handlerOf(mustMiddleware(t, policy, tt.mc, nil)), req)
 			if got.Status != tt.wantStatus || !strings.Contains(got.WWWAuthenticate, tt.wantDesc) {
 				t.Fatalf("status %d, WWW-Authenticate %q; want %d with %q", got.Status, got.WWWAuthenticate, tt.wantStatus, tt.wantDesc)
 			}
@@ -47,7 +47,7 @@ func TestWithoutInitialize(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewMiddleware: %v", err)
 	}
-	got := serve(handlerOf(mw), get("/", token(t, time.Now().Unix(), "x", "read")))
+	got := conformance.ServeHTTP(handlerOf(mw), get("/", token(t, time.Now().Unix(), "x", "read")))
 	if got.Status != 500 {
 		t.Fatalf("status %d without _initialize, want 500", got.Status)
 	}
@@ -94,7 +94,7 @@ func TestJWKSURLOnly(t *testing.T) {
 	if !log.contains("cannot fetch jwks_url") || !log.contains("cannot fetch revocations_url") {
 		t.Errorf("log lacks the warnings: %v", log)
 	}
-	got := serve(handlerOf(mw), get("/api/items", token(t, conformance.Now, "j", "read")))
+	got := conformance.ServeHTTP(handlerOf(mw), get("/api/items", token(t, conformance.Now, "j", "read")))
 	if got.Status != 401 || !strings.Contains(got.WWWAuthenticate, "unknown key") {
 		t.Fatalf("status %d, WWW-Authenticate %q; want 401 unknown key", got.Status, got.WWWAuthenticate)
 	}
