@@ -13,7 +13,7 @@ import (
 	"github.com/tollgate/tollgate/edge"
 )
 
-// The TinyGo module, compiled once for every test.
+// The TinyGo module, and the cache that compiles it once for every test.
 var (
 	tinygoWasm []byte
 	cache      = wazero.NewCompilationCache()
@@ -42,19 +42,14 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
-// requireModule skips the test when the module is absent and not required.
-func requireModule(t testing.TB) {
+// compile compiles the module in the edge host (once per test; the
+// compilation cache makes repeats cheap). It skips the test when the module
+// is absent and not required.
+func compile(t testing.TB) *edge.Module {
 	t.Helper()
 	if skipReason != "" {
 		t.Skip(skipReason)
 	}
-}
-
-// compile compiles the module in the edge host (once per test; the
-// compilation cache makes repeats cheap).
-func compile(t testing.TB) *edge.Module {
-	t.Helper()
-	requireModule(t)
 	ctx := context.Background()
 	mod, err := edge.Compile(ctx, edge.Options{Module: tinygoWasm, CompilationCache: cache})
 	if err != nil {

@@ -6,26 +6,28 @@ import (
 	"github.com/tollgate/tollgate/wasm/validator/conformance"
 )
 
-// TestConformance runs the shared host table against the module through the
+// TestConformance runs the shared host table against each module through the
 // raw ABI: a fresh instance per case, configured with the case's policy,
 // keys and revocations, answering through tg_authorize; once with the
 // guest's own cryptography and once with the host import verifying. The HTTP layer
 // (status, WWW-Authenticate) is the minimal one every host writes; edge's
 // tests run the same table through the Go host's middleware.
 func TestConformance(t *testing.T) {
-	for _, native := range []bool{false, true} {
-		t.Run(map[bool]string{false: "guest-crypto", true: "host-crypto"}[native], func(t *testing.T) {
-			nativeCrypto.Store(native)
-			defer nativeCrypto.Store(false)
-			runConformance(t)
-		})
-	}
+	forEachModule(t, func(t *testing.T, m *module) {
+		for _, native := range []bool{false, true} {
+			t.Run(map[bool]string{false: "guest-crypto", true: "host-crypto"}[native], func(t *testing.T) {
+				nativeCrypto.Store(native)
+				defer nativeCrypto.Store(false)
+				runConformance(t, m)
+			})
+		}
+	})
 }
 
-func runConformance(t *testing.T) {
+func runConformance(t *testing.T, m *module) {
 	for _, c := range conformance.Cases() {
 		t.Run(c.Name, func(t *testing.T) {
-			g := newGuest(t)
+			g := newGuest(t, m)
 			p, n := g.put(c.Policy)
 			if s := g.status("tg_configure", p, n); s != 0 {
 				_, _, f := g.record()
@@ -85,74 +87,79 @@ func answer(g *guest, c *conformance.Case) conformance.Result {
 }
 
 // TestWycheproofSignatures runs every Wycheproof signature vector through
-// tg_verify_signature.
+// tg_verify_signature in every module: the standard library's ECDSA, Ed25519
+// and RSA as each toolchain compiles them must agree with the tables.
 func TestWycheproofSignatures(t *testing.T) {
-	vectors, err := conformance.SignatureVectors()
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := newGuest(t)
-	for _, v := range vectors {
-		var args []uint64
-		for _, b := range [][]byte{[]byte(v.Alg), v.JWK, v.Msg, v.Sig} {
-			p, n := g.put(b)
-			args = append(args, p, n)
+	forEachModule(t, func(t *testing.T, m *module) {
+		vectors, err := conformance.SignatureVectors()
+		if err != nil {
+			t.Fatal(err)
 		}
-		got := g.status("tg_verify_signature", args...)
-		for i := 0; i < len(args); i += 2 {
-			if args[i] != 0 {
-				g.call("tg_free", args[i])
+		g := newGuest(t, m)
+		for _, v := range vectors {
+			var args []uint64
+			for _, b := range [][]byte{[]byte(v.Alg), v.JWK, v.Msg, v.Sig} {
+				p, n := g.put(b)
+				args = append(args, p, n)
+			}
+			got := g.status("tg_verify_signature", args...)
+			for i := 0; i < len(args); i += 2 {
+				if args[i] != 0 {
+					g.call("tg_free", args[i])
+				}
+			}
+			if got != 0 && got != 1 {
+				t.Fatalf("%s: status %d", v.Name, got)
+			}
+			if (got == 1) != v.Valid {
+				t.Errorf("%s: verdict %v, want %v %s", v.Name, got == 1, v.Valid, v.Note)
 			}
 		}
-		if got != 0 && got != 1 {
-			t.Fatalf("%s: status %d", v.Name, got)
+		if len(vectors) != 262+151+259+108 {
+			t.Errorf("%d vectors, want every one of the four files", len(vectors))
 		}
-		if (got == 1) != v.Valid {
-			t.Errorf("%s: verdict %v, want %v %s", v.Name, got == 1, v.Valid, v.Note)
-		}
-	}
-	if len(vectors) != 262+151+259+108 {
-		t.Errorf("%d vectors, want every one of the four files", len(vectors))
-	}
+	})
 }
 
 // TestWycheproofJWS runs every Wycheproof JWS and JWK vector through
 // tg_configure (the vector's keys inline) and tg_verify_jws.
 func TestWycheproofJWS(t *testing.T) {
-	vectors, err := conformance.JWSVectors()
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := newGuest(t)
-	accepted := 0
-	for _, v := range vectors {
-		p, n := g.put(v.Policy)
-		s := g.status("tg_configure", p, n)
-		g.call("tg_free", p)
-		got := false
-		switch s {
-		case 0:
-			tp, tn := g.put([]byte(v.Token))
-			verdict := g.status("tg_verify_jws", tp, tn)
-			if tp != 0 {
-				g.call("tg_free", tp)
+	forEachModule(t, func(t *testing.T, m *module) {
+		vectors, err := conformance.JWSVectors()
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := newGuest(t, m)
+		accepted := 0
+		for _, v := range vectors {
+			p, n := g.put(v.Policy)
+			s := g.status("tg_configure", p, n)
+			g.call("tg_free", p)
+			got := false
+			switch s {
+			case 0:
+				tp, tn := g.put([]byte(v.Token))
+				verdict := g.status("tg_verify_jws", tp, tn)
+				if tp != 0 {
+					g.call("tg_free", tp)
+				}
+				if verdict != 0 && verdict != 2 {
+					t.Fatalf("%s: verdict %d", v.Name, verdict)
+				}
+				got = verdict == 0
+			case 1: // policy refused: the vector is rejected
+			default:
+				t.Fatalf("%s: tg_configure = %d", v.Name, s)
 			}
-			if verdict != 0 && verdict != 2 {
-				t.Fatalf("%s: verdict %d", v.Name, verdict)
+			if got != v.Valid {
+				t.Errorf("%s: verdict %v, want %v %s", v.Name, got, v.Valid, v.Note)
 			}
-			got = verdict == 0
-		case 1: // policy refused: the vector is rejected
-		default:
-			t.Fatalf("%s: tg_configure = %d", v.Name, s)
+			if got {
+				accepted++
+			}
 		}
-		if got != v.Valid {
-			t.Errorf("%s: verdict %v, want %v %s", v.Name, got, v.Valid, v.Note)
+		if accepted < 25 || len(vectors) != 401+26 {
+			t.Errorf("%d of %d vectors accepted", accepted, len(vectors))
 		}
-		if got {
-			accepted++
-		}
-	}
-	if accepted < 25 || len(vectors) != 401+26 {
-		t.Errorf("%d of %d vectors accepted", accepted, len(vectors))
-	}
+	})
 }

@@ -9,7 +9,7 @@ import "runtime/volatile"
 // starts with a few pages, so the first verifications collect again and
 // again until the heap has grown. Growing it once at load avoids that.
 //
-// The size is measured, not guessed (wasm/tinygotest BenchmarkVerify and
+// The size is measured, not guessed (wasm/cmd/validator BenchmarkVerify and
 // BenchmarkVerifyUnique, CPU time per uncached ES256 validation, TinyGo
 // 0.41.1): no reserve 3.7–4.3 ms, 4 MiB 2.8–3.2 ms, 8 MiB 5.5–7.3 ms. A
 // larger heap is slower, not faster, with this collector; and with a large

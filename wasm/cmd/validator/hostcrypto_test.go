@@ -73,27 +73,29 @@ func testVerify(_ context.Context, mod api.Module, stack []uint64) {
 // uncached verification with the key's raw material, obeys its verdict, and
 // verifies by itself when the host answers -1.
 func TestHostCrypto(t *testing.T) {
-	defer nativeCrypto.Store(false)
-	g := newGuest(t)
-	k := newES256(t, "k1")
-	g.configure(testPolicy(k.jwks()))
-	now := time.Now().Unix()
-	for _, native := range []bool{false, true} {
-		nativeCrypto.Store(native)
-		before := hostCalls.Load()
-		tok := k.token(t, testClaims(now, "j-"+strconv.FormatBool(native), "read"))
-		if v := g.validate("tg_validate", tok, "GET", "/", now); v != 0 {
-			t.Fatalf("native=%v: verdict %d", native, v)
+	forEachModule(t, func(t *testing.T, m *module) {
+		defer nativeCrypto.Store(false)
+		g := newGuest(t, m)
+		k := newES256(t, "k1")
+		g.configure(testPolicy(k.jwks()))
+		now := time.Now().Unix()
+		for _, native := range []bool{false, true} {
+			nativeCrypto.Store(native)
+			before := hostCalls.Load()
+			tok := k.token(t, testClaims(now, "j-"+strconv.FormatBool(native), "read"))
+			if v := g.validate("tg_validate", tok, "GET", "/", now); v != 0 {
+				t.Fatalf("native=%v: verdict %d", native, v)
+			}
+			if v := g.validate("tg_validate", tok, "GET", "/", now); v != 0 {
+				t.Fatalf("native=%v: cached verdict %d", native, v)
+			}
+			bad := tok[:len(tok)-4] + "AAAA"
+			if v := g.validate("tg_validate", bad, "GET", "/", now); v != 2 {
+				t.Fatalf("native=%v: bad signature verdict %d", native, v)
+			}
+			if n := hostCalls.Load() - before; n != 2 {
+				t.Errorf("native=%v: %d host calls, want 2 (one per uncached verification)", native, n)
+			}
 		}
-		if v := g.validate("tg_validate", tok, "GET", "/", now); v != 0 {
-			t.Fatalf("native=%v: cached verdict %d", native, v)
-		}
-		bad := tok[:len(tok)-4] + "AAAA"
-		if v := g.validate("tg_validate", bad, "GET", "/", now); v != 2 {
-			t.Fatalf("native=%v: bad signature verdict %d", native, v)
-		}
-		if n := hostCalls.Load() - before; n != 2 {
-			t.Errorf("native=%v: %d host calls, want 2 (one per uncached verification)", native, n)
-		}
-	}
+	})
 }

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package tinygotest
+package main
 
 import "time"
 

@@ -1,4 +1,4 @@
-package tinygotest
+package main
 
 import (
 	"syscall"
