@@ -24,6 +24,10 @@ type Load struct {
 	// one per request in turn across all workers (so with more tokens
 	// than the verified-token cache holds, every request is uncached).
 	Tokens [][]byte
+	// FirstToken is the index in Tokens of the first token sent, so that
+	// successive runs can continue where the previous one stopped
+	// (Sample.Sent) instead of resending tokens a cache may still hold.
+	FirstToken uint64
 	// ServerPID, when set, is the process answering on Addr: Run reports
 	// its CPU time per recorded request (Latency.ServerCPUUS), which the
 	// machine's wake-up latency and noise distort far less than latency.
@@ -43,6 +47,7 @@ type Sample struct {
 	Errors, Non2xx int
 	Window         time.Duration
 	ServerCPU      time.Duration // zero unless Load.ServerPID was set
+	Sent           uint64        // requests sent, warm-up included
 }
 
 // Add pools o into s.
@@ -52,6 +57,7 @@ func (s *Sample) Add(o Sample) {
 	s.Non2xx += o.Non2xx
 	s.Window += o.Window
 	s.ServerCPU += o.ServerCPU
+	s.Sent += o.Sent
 }
 
 // Summary summarises s. It sorts s.Latencies in place.
@@ -102,7 +108,7 @@ func (l Load) Sample(ctx context.Context) (Sample, error) {
 			var e, bad int
 			for !stop.Load() && ctx.Err() == nil {
 				if len(auth) > 0 {
-					req.Header.SetBytesV(fasthttp.HeaderAuthorization, auth[next.Add(1)%uint64(len(auth))])
+					req.Header.SetBytesV(fasthttp.HeaderAuthorization, auth[(l.FirstToken+next.Add(1)-1)%uint64(len(auth))])
 				}
 				rec := recording.Load()
 				start := time.Now()
@@ -137,7 +143,7 @@ func (l Load) Sample(ctx context.Context) (Sample, error) {
 	cpu1, cpuOK1 := l.serverCPU()
 	stop.Store(true)
 	wg.Wait()
-	s := Sample{Latencies: all, Errors: errs, Non2xx: non2xx, Window: window}
+	s := Sample{Latencies: all, Errors: errs, Non2xx: non2xx, Window: window, Sent: next.Load()}
 	if cpuOK && cpuOK1 {
 		s.ServerCPU = cpu1 - cpu0
 	}

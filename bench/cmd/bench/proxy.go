@@ -116,8 +116,10 @@ func runProxy(ctx context.Context, c *config, fix *bench.Fixture, tmp string, re
 			for _, sc := range scs {
 				h0, _ := bench.ScrapeMetric(ctx, metrics, "tollgate_edge_cache_hits_total")
 				m0, _ := bench.ScrapeMetric(ctx, metrics, "tollgate_edge_cache_misses_total")
+				// Each round continues through the tokens where the last
+				// stopped: a new round must not meet tokens still cached.
 				s, err := bench.Load{Addr: sc.addr, Path: bench.Path, Conns: conns, Warmup: c.proxyWarmup,
-					Duration: c.proxyDuration, Tokens: sc.tokens, ServerPID: sc.server.Pid()}.Sample(ctx)
+					Duration: c.proxyDuration, Tokens: sc.tokens, FirstToken: sc.sample.Sent, ServerPID: sc.server.Pid()}.Sample(ctx)
 				if err != nil {
 					return err
 				}
