@@ -51,6 +51,26 @@ func BenchmarkWazero(b *testing.B) {
 	}
 }
 
+// BenchmarkWazeroParallel is the cached path from GOMAXPROCS goroutines
+// through the default pool (one instance per CPU): the pool's checkout and
+// return under contention.
+func BenchmarkWazeroParallel(b *testing.B) {
+	key := mustKey(b, "ES256", "k")
+	tok := key.sign(b, claims("alice", "read"))
+	h := newTestHost(b, Options{Policy: policyDoc(b, map[string]any{"jwks": rawJSON(jwksOf(b, key))})})
+	method, path := []byte("GET"), []byte("/things")
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		var d Decision
+		ctx := context.Background()
+		for pb.Next() {
+			if err := h.Validate(ctx, tok, method, path, &d); err != nil || d.Verdict != Allow {
+				b.Fatalf("err %v verdict %v", err, d.Verdict)
+			}
+		}
+	})
+}
+
 // BenchmarkModuleStart measures what a process start costs per module once
 // the on-disk compilation cache is warm: a new runtime loads the compiled
 // code from disk, then instantiates and configures one instance. It reports

@@ -2,6 +2,7 @@ package edge
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -153,5 +154,27 @@ func TestInstanceReplaced(t *testing.T) {
 	}
 	if m := metricsText(t, h); !strings.Contains(m, "tollgate_edge_guest_failures_total 1\n") {
 		t.Error("guest failure not counted")
+	}
+}
+
+// TestPoolReusesWarmestInstance: one request at a time is served by the
+// instance that served the last one, so a new token is verified once, not
+// once per pooled instance (each instance has its own verified-token cache),
+// and one instance's memory stays hot.
+func TestPoolReusesWarmestInstance(t *testing.T) {
+	k := mustKey(t, "ES256", "k1")
+	h := newTestHost(t, Options{PoolSize: 4, Policy: policyDoc(t, map[string]any{"jwks": json.RawMessage(jwksOf(t, k))})})
+	ctx := context.Background()
+	for i := range 3 {
+		tok := append([]byte("Bearer "), k.sign(t, claims(fmt.Sprintf("user%d", i), "read"))...)
+		for j := range 6 {
+			var d Decision
+			if err := h.Authorize(ctx, tok, []byte("GET"), []byte("/"), &d); err != nil || d.Verdict != Allow {
+				t.Fatalf("token %d, request %d: %v, verdict %v", i, j, err, d.Verdict)
+			}
+			if d.Cached != (j > 0) {
+				t.Errorf("token %d, request %d: cached %v, want %v", i, j, d.Cached, j > 0)
+			}
+		}
 	}
 }
