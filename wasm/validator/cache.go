@@ -190,10 +190,13 @@ func equal(a, b []byte) bool {
 	le := binary.LittleEndian
 	for len(a) >= 64 {
 		a8, b8 := a[:64], b[:64]
-		x := le.Uint64(a8) ^ le.Uint64(b8) | le.Uint64(a8[8:]) ^ le.Uint64(b8[8:]) |
-			le.Uint64(a8[16:]) ^ le.Uint64(b8[16:]) | le.Uint64(a8[24:]) ^ le.Uint64(b8[24:]) |
-			le.Uint64(a8[32:]) ^ le.Uint64(b8[32:]) | le.Uint64(a8[40:]) ^ le.Uint64(b8[40:]) |
-			le.Uint64(a8[48:]) ^ le.Uint64(b8[48:]) | le.Uint64(a8[56:]) ^ le.Uint64(b8[56:])
+		// The parentheses matter: ^ and | share a precedence level in Go,
+		// and without them a difference in one word can be masked by the
+		// bits of the next.
+		x := (le.Uint64(a8) ^ le.Uint64(b8)) | (le.Uint64(a8[8:]) ^ le.Uint64(b8[8:])) |
+			(le.Uint64(a8[16:]) ^ le.Uint64(b8[16:])) | (le.Uint64(a8[24:]) ^ le.Uint64(b8[24:])) |
+			(le.Uint64(a8[32:]) ^ le.Uint64(b8[32:])) | (le.Uint64(a8[40:]) ^ le.Uint64(b8[40:])) |
+			(le.Uint64(a8[48:]) ^ le.Uint64(b8[48:])) | (le.Uint64(a8[56:]) ^ le.Uint64(b8[56:]))
 		if x != 0 {
 			return false
 		}

@@ -1,6 +1,7 @@
 package validator_test
 
 import (
+	"bytes"
 	"errors"
 	"strconv"
 	"strings"
@@ -431,6 +432,39 @@ func TestCachedScopes(t *testing.T) {
 						t.Errorf("round %d: %s %s: %+v, want insufficient_scope %q", round, r.method, r.path, err, r.scope)
 					case err == nil && cl.Cached != (round == 1):
 						t.Errorf("round %d: %s %s: cached %v", round, r.method, r.path, cl.Cached)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestCacheHitsOnlyTheSameBytes: once a token is cached, no other byte
+// string is answered from its entry. Every single-byte change of a cached
+// token (the hash reads only its last bytes, so most variants share its
+// bucket) must go through full verification and fail. The fuzzer found the
+// cache's comparison calling some of these equal.
+func TestCacheHitsOnlyTheSameBytes(t *testing.T) {
+	for _, name := range []string{"happy/ES256", "happy/RS256"} {
+		t.Run(name, func(t *testing.T) {
+			c := caseNamed(t, name)
+			v, _ := mustValidator(t, c)
+			if _, err := v.Validate(c.Token, c.Now, []byte(c.Method), []byte(c.Path)); err != nil {
+				t.Fatal(err)
+			}
+			for i := range c.Token {
+				for _, b := range []byte{0, 'A', 'Q', 'g', 'w', '.'} {
+					if c.Token[i] == b {
+						continue
+					}
+					tok := bytes.Clone(c.Token)
+					tok[i] = b
+					cl, err := v.Validate(tok, c.Now, []byte(c.Method), []byte(c.Path))
+					if cl.Cached {
+						t.Fatalf("byte %d %q → %q: answered from the original's cache entry", i, c.Token[i], b)
+					}
+					if err == nil {
+						t.Fatalf("byte %d %q → %q: accepted", i, c.Token[i], b)
 					}
 				}
 			}
