@@ -13,8 +13,9 @@ BENCHSTAT_VERSION   := v0.0.0-20260908200009-22c9c6c9d4da
 
 ADDR ?= 127.0.0.1:9000
 DATA ?= $(CURDIR)/data
+FUZZTIME ?= 20s
 
-.PHONY: all build wasm wasm-tinygo sizes test test-deps run check bench clean help tools
+.PHONY: all build wasm wasm-tinygo sizes test test-deps run check fuzz bench clean help tools
 
 all: build
 
@@ -74,6 +75,9 @@ tools: ## install the pinned linters into .tools/
 	@test -x $(TOOLS)/staticcheck || GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	@test -x $(TOOLS)/errcheck    || GOBIN=$(TOOLS) $(GO) install github.com/kisielk/errcheck@$(ERRCHECK_VERSION)
 	@test -x $(TOOLS)/ineffassign || GOBIN=$(TOOLS) $(GO) install github.com/gordonklaus/ineffassign@$(INEFFASSIGN_VERSION)
+
+fuzz: ## run every fuzz target for FUZZTIME each (default 20s; FUZZTIME=5m make fuzz); failures land in testdata/fuzz
+	GO=$(GO) FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 bench: build wasm-tinygo ## benchmarks; results in bench/results, report in bench/REPORT.md (BENCHFLAGS: bench/cmd/bench flags)
 	GO=$(GO) scripts/bench.sh $(BENCHFLAGS)
