@@ -6,15 +6,6 @@ import (
 	"os"
 )
 
-// BoltState is what shows whether a bbolt database was written: its file
-// size and the id of its last committed write transaction. Every
-// committed read-write transaction increments the txid (read-only ones do
-// not), so an unchanged txid means nothing was written.
-type BoltState struct {
-	Size int64  `json:"size"`
-	Txid uint64 `json:"txid"`
-}
-
 // bbolt's on-disk layout (go.etcd.io/bbolt internal/common): each of the
 // two meta pages (page 0 and page 1) starts with a 16-byte page header
 // followed by the meta: magic, version, pageSize, flags (4 bytes each), the

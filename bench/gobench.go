@@ -7,35 +7,6 @@ import (
 	"strings"
 )
 
-// GoBenchmark is one benchmark's results over every -count run: each run's
-// value per unit ("ns/op", "B/op", "allocs/op" and custom metrics such as
-// "guest-allocs/op").
-type GoBenchmark struct {
-	Name string               `json:"name"` // without the -GOMAXPROCS suffix
-	Runs []map[string]float64 `json:"runs"`
-}
-
-// Median returns the median over the runs of unit, and false when no run
-// reported it.
-func (b *GoBenchmark) Median(unit string) (float64, bool) {
-	var vs []float64
-	for _, r := range b.Runs {
-		if v, ok := r[unit]; ok {
-			vs = append(vs, v)
-		}
-	}
-	if len(vs) == 0 {
-		return 0, false
-	}
-	return median(vs), true
-}
-
-// GoSkip is a benchmark that skipped, with its reason.
-type GoSkip struct {
-	Name   string `json:"name"`
-	Reason string `json:"reason"`
-}
-
 var procSuffix = regexp.MustCompile(`-\d+$`)
 
 // ParseGoBench reads `go test -bench` output: result lines, in order of

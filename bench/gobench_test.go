@@ -41,7 +41,7 @@ func TestParseGoBench(t *testing.T) {
 	if want := map[string]float64{"ns/op": 8767, "guest-allocs/op": 0, "B/op": 0, "allocs/op": 0}; !reflect.DeepEqual(g.Runs[0], want) {
 		t.Errorf("custom metric run = %v, want %v", g.Runs[0], want)
 	}
-	wantSkip := []GoSkip{{"BenchmarkValidate/wazero-tinygo", "bench: module not built: bin/validator-tinygo.wasm (the TinyGo toolchain builds it)"}}
+	wantSkip := []GoSkip{{Name: "BenchmarkValidate/wazero-tinygo", Reason: "bench: module not built: bin/validator-tinygo.wasm (the TinyGo toolchain builds it)"}}
 	if !reflect.DeepEqual(skips, wantSkip) {
 		t.Errorf("skips = %+v, want %+v", skips, wantSkip)
 	}

@@ -6,24 +6,6 @@ import (
 	"time"
 )
 
-// Latency summarises a load run. Durations are in microseconds.
-type Latency struct {
-	Requests int     `json:"requests"`
-	Errors   int     `json:"errors"`  // transport errors
-	Non2xx   int     `json:"non_2xx"` // answers other than 2xx
-	Seconds  float64 `json:"seconds"` // measured window
-	RPS      float64 `json:"rps"`
-	MeanUS   float64 `json:"mean_us"`
-	P50US    float64 `json:"p50_us"`
-	P90US    float64 `json:"p90_us"`
-	P99US    float64 `json:"p99_us"`
-	P999US   float64 `json:"p999_us"`
-	MaxUS    float64 `json:"max_us"`
-	// ServerCPUUS is the answering process's CPU time (user + system, all
-	// threads) per recorded request, when the load knew its pid.
-	ServerCPUUS float64 `json:"server_cpu_us,omitempty"`
-}
-
 // Summarize computes the summary of samples taken over window. It sorts
 // samples in place. Percentiles use the nearest-rank method.
 func Summarize(samples []time.Duration, window time.Duration) Latency {

@@ -26,25 +26,6 @@ type Wrk struct {
 	Body    string
 }
 
-// WrkResult is what wrk reports. Latencies are in microseconds; wrk's
-// latency distribution reports 50, 75, 90 and 99 %.
-type WrkResult struct {
-	Command  string  `json:"command"`
-	Script   string  `json:"script,omitempty"` // the Lua request script, credentials redacted
-	Requests int     `json:"requests"`
-	Seconds  float64 `json:"seconds"`
-	RPS      float64 `json:"rps"`
-	Non2xx   int     `json:"non_2xx"`
-	Errors   int     `json:"socket_errors"`
-	MeanUS   float64 `json:"mean_us"`
-	P50US    float64 `json:"p50_us"`
-	P75US    float64 `json:"p75_us"`
-	P90US    float64 `json:"p90_us"`
-	P99US    float64 `json:"p99_us"`
-	MaxUS    float64 `json:"max_us"`
-	Output   string  `json:"output"`
-}
-
 // Run writes the request as a Lua script into dir, runs wrk and parses its
 // report.
 func (w Wrk) Run(ctx context.Context, dir string) (WrkResult, error) {

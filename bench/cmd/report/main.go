@@ -187,7 +187,7 @@ func servingPlots(r *results) ([]*plot.Plot, vg.Length) {
 	var names []string
 	var rps []float64
 	for _, is := range r.Issuers {
-		if v := is.rps(); v > 0 {
+		if v := issuerRPS(&is); v > 0 {
 			names = append(names, is.Server)
 			rps = append(rps, v)
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/tollgate/tollgate/bench/resultsfmt"
 )
 
 // Report orders.
@@ -287,16 +289,16 @@ func issuerSection(b *strings.Builder, r *results) {
 			continue
 		}
 		rel := "1×"
-		if tg != nil && is.Server != "tollgate" && tg.rps() > 0 {
+		if tg != nil && is.Server != "tollgate" && issuerRPS(tg) > 0 {
 			rel = "tollgate is " + times(issuerRatio(tg, is))
 		}
 		var per []string
 		for _, rd := range is.Rounds {
 			per = append(per, count(rd.RPS))
 		}
-		w("| %s | %s | %s | %s | %s | %s | %s | %s | %d | %s |\n", is.Server, is.Version, count(is.rps()), rel,
-			us(is.stat(func(w *wrkResult) float64 { return w.P50US })), us(is.stat(func(w *wrkResult) float64 { return w.P90US })),
-			us(is.stat(func(w *wrkResult) float64 { return w.P99US })), us(is.stat(func(w *wrkResult) float64 { return w.MaxUS })),
+		w("| %s | %s | %s | %s | %s | %s | %s | %s | %d | %s |\n", is.Server, is.Version, count(issuerRPS(is)), rel,
+			us(issuerStat(is, func(w *resultsfmt.WrkResult) float64 { return w.P50US })), us(issuerStat(is, func(w *resultsfmt.WrkResult) float64 { return w.P90US })),
+			us(issuerStat(is, func(w *resultsfmt.WrkResult) float64 { return w.P99US })), us(issuerStat(is, func(w *resultsfmt.WrkResult) float64 { return w.MaxUS })),
 			is.TokenBytes, strings.Join(per, " · "))
 		if is.Error != "" {
 			w("| | | %s | | | | | | | |\n", oneLine(is.Error))

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/tollgate/tollgate/bench/resultsfmt"
 )
 
 // verdict is a target's outcome in one run.
@@ -210,7 +212,7 @@ func cachedHostCall(r *results) string {
 func issuerTarget(r *results) target {
 	t := target{name: "issuer throughput", goal: fmt.Sprintf("the issuer mints client_credentials tokens (ES256) ≥ %.1f× as fast as the fosite peer and ≥ %.0f× as fast as oidc-provider under the same wrk load, and writes nothing to bbolt on that path", vsFosite, vsOIDCProvider)}
 	tg := r.issuer("tollgate")
-	if tg == nil || tg.Error != "" || tg.rps() == 0 {
+	if tg == nil || tg.Error != "" || issuerRPS(tg) == 0 {
 		return t
 	}
 	var parts []string
@@ -220,13 +222,13 @@ func issuerTarget(r *results) target {
 		want float64
 	}{{"fosite", vsFosite}, {"oidc-provider", vsOIDCProvider}} {
 		p := r.issuer(peer.name)
-		if p == nil || p.Error != "" || p.rps() == 0 {
+		if p == nil || p.Error != "" || issuerRPS(p) == 0 {
 			parts = append(parts, peer.name+" not measured")
 			ok = false
 			continue
 		}
 		ratio := issuerRatio(tg, p)
-		parts = append(parts, fmt.Sprintf("%s %.0f/s (**%s**, target %s)", peer.name, p.rps(), times(ratio), times(peer.want)))
+		parts = append(parts, fmt.Sprintf("%s %.0f/s (**%s**, target %s)", peer.name, issuerRPS(p), times(ratio), times(peer.want)))
 		if ratio < peer.want {
 			ok = false
 		}
@@ -234,7 +236,7 @@ func issuerTarget(r *results) target {
 	s := r.IssuerStore
 	noWrite := s.Before.Txid == s.After.Txid && s.Before.Size == s.After.Size && s.Before.Txid != 0
 	t.measured = fmt.Sprintf("tollgate %.0f tokens/s; %s; bbolt txid %d → %d, file %d → %d bytes over %d requests",
-		tg.rps(), strings.Join(parts, "; "), s.Before.Txid, s.After.Txid, s.Before.Size, s.After.Size, s.Requests)
+		issuerRPS(tg), strings.Join(parts, "; "), s.Before.Txid, s.After.Txid, s.Before.Size, s.After.Size, s.Requests)
 	t.verdict = met
 	if !ok || !noWrite {
 		t.verdict = notMet
@@ -337,13 +339,13 @@ func allocText(v float64, ok bool) string {
 // issuerRatio is a's tokens/s over b's: the median of the per-round ratios
 // when both ran the same rounds (interleaved, so each pair shared the
 // machine's state), else the ratio of the medians.
-func issuerRatio(a, b *issuerRun) float64 {
+func issuerRatio(a, b *resultsfmt.IssuerRun) float64 {
 	if len(a.Rounds) != len(b.Rounds) || len(a.Rounds) == 0 {
-		return a.rps() / b.rps()
+		return issuerRPS(a) / issuerRPS(b)
 	}
 	rs := make([]float64, len(a.Rounds))
 	for i := range a.Rounds {
 		rs[i] = a.Rounds[i].RPS / b.Rounds[i].RPS
 	}
-	return medianOf(rs)
+	return resultsfmt.Median(rs)
 }
