@@ -248,12 +248,13 @@ func (h *Host) decide(ctx context.Context, isToken bool, cred, method, path []by
 	if h.opts.Now != nil {
 		now = h.opts.Now()
 	}
-	err := h.run(ctx, isToken, cred, method, path, now.Unix(), d)
+	unix := now.Unix()
+	err := h.run(ctx, isToken, cred, method, path, unix, d)
 	if errors.Is(err, ErrGuest) { // the instance was replaced: one more try
-		err = h.run(ctx, isToken, cred, method, path, now.Unix(), d)
+		err = h.run(ctx, isToken, cred, method, path, unix, d)
 	}
 	if err == nil && d.UnknownKey && h.jwks != nil && h.jwks.kick(ctx) {
-		err = h.run(ctx, isToken, cred, method, path, now.Unix(), d)
+		err = h.run(ctx, isToken, cred, method, path, unix, d)
 	}
 	if err != nil {
 		h.metrics.denied[reasonError].Add(1)

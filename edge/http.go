@@ -42,7 +42,8 @@ func (h *Host) Handler(next http.Handler) http.Handler {
 			}
 		}
 		if d.Verdict != Allow {
-			w.Header().Set("WWW-Authenticate", string(d.AppendChallenge(nil, h.realm)))
+			d.in = d.AppendChallenge(d.in[:0], h.realm) // the input is spent
+			w.Header().Set("WWW-Authenticate", string(d.in))
 			w.WriteHeader(d.Verdict.Status())
 			return
 		}

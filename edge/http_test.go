@@ -112,14 +112,11 @@ func checkResponse(t *testing.T, tc edgeCase, status int, wwwAuth []string, body
 	}
 }
 
-func TestHandler(t *testing.T) {
-	key, stranger := mustKey(t, "ES256", "k1"), mustKey(t, "ES256", "k2")
-	h := newTestHost(t, Options{Policy: policyDoc(t, map[string]any{"jwks": rawJSON(jwksOf(t, key))})})
-	srv := httptest.NewServer(h.Handler(http.HandlerFunc(echoAuth)))
-	defer srv.Close()
-	for _, tc := range edgeCases(t, key, stranger) {
+// runEdgeCases sends each case to the server at base and checks the answer.
+func runEdgeCases(t *testing.T, base string, cases []edgeCase) {
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			req, _ := http.NewRequest(tc.method, srv.URL+tc.path, nil)
+			req, _ := http.NewRequest(tc.method, base+tc.path, nil)
 			for k, vs := range tc.header {
 				for _, v := range vs {
 					req.Header.Add(k, v)
@@ -134,6 +131,14 @@ func TestHandler(t *testing.T) {
 			checkResponse(t, tc, resp.StatusCode, resp.Header.Values("WWW-Authenticate"), string(body))
 		})
 	}
+}
+
+func TestHandler(t *testing.T) {
+	key, stranger := mustKey(t, "ES256", "k1"), mustKey(t, "ES256", "k2")
+	h := newTestHost(t, Options{Policy: policyDoc(t, map[string]any{"jwks": rawJSON(jwksOf(t, key))})})
+	srv := httptest.NewServer(h.Handler(http.HandlerFunc(echoAuth)))
+	defer srv.Close()
+	runEdgeCases(t, srv.URL, edgeCases(t, key, stranger))
 }
 
 func TestFastHTTP(t *testing.T) {
@@ -157,23 +162,7 @@ func TestFastHTTP(t *testing.T) {
 	srv := &fasthttp.Server{Handler: h.FastHTTP(upstream)}
 	go func() { _ = srv.Serve(ln) }()
 	defer func() { _ = srv.Shutdown() }()
-	for _, tc := range edgeCases(t, key, stranger) {
-		t.Run(tc.name, func(t *testing.T) {
-			req, _ := http.NewRequest(tc.method, "http://"+ln.Addr().String()+tc.path, nil)
-			for k, vs := range tc.header {
-				for _, v := range vs {
-					req.Header.Add(k, v)
-				}
-			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			body, _ := io.ReadAll(resp.Body)
-			checkResponse(t, tc, resp.StatusCode, resp.Header.Values("WWW-Authenticate"), string(body))
-		})
-	}
+	runEdgeCases(t, "http://"+ln.Addr().String(), edgeCases(t, key, stranger))
 }
 
 func TestChallengeEscaping(t *testing.T) {

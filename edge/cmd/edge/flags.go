@@ -35,7 +35,22 @@ type strList []string
 func (s *strList) String() string     { return strings.Join(*s, ",") }
 func (s *strList) Set(v string) error { *s = append(*s, v); return nil }
 
-// parseProxy parses the flags of `edge proxy` (and, later, `edge workerd`).
+// parseCommand parses the flags of the subcommand cmd ("edge proxy" or
+// "edge workerd"). On -h it returns nil and status 0; on misuse it writes
+// the error and the usage to stderr and returns nil and status 2.
+func parseCommand(cmd string, args []string, stderr io.Writer) (*proxyConfig, int) {
+	c, err := parseProxy(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil, 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n%s", cmd, err, usage)
+		return nil, 2
+	}
+	return c, 0
+}
+
+// parseProxy parses the flags of `edge proxy` and `edge workerd`.
 func parseProxy(args []string, stderr io.Writer) (*proxyConfig, error) {
 	fs := flag.NewFlagSet("edge proxy", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,13 +17,9 @@ import (
 
 // runProxy implements `edge proxy`.
 func runProxy(ctx context.Context, args []string, stderr io.Writer) int {
-	c, err := parseProxy(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "edge proxy: %v\n%s", err, usage)
-		return 2
+	c, code := parseCommand("edge proxy", args, stderr)
+	if c == nil {
+		return code
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	ln, err := net.Listen("tcp", c.listen)

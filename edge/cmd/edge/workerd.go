@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -13,15 +11,11 @@ import (
 // runWorkerd runs the Workers script (edge/worker) on Cloudflare's workerd,
 // with the same policy flags as proxy.
 func runWorkerd(ctx context.Context, args []string, stderr io.Writer) int {
-	c, err := parseProxy(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
+	c, code := parseCommand("edge workerd", args, stderr)
+	if c == nil {
+		return code
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "edge workerd: %v\n%s", err, usage)
-		return 2
-	}
-	err = workerd.Run(ctx, workerd.Options{
+	err := workerd.Run(ctx, workerd.Options{
 		Policy:     c.policy,
 		Upstream:   c.upstream.String(),
 		Listen:     c.listen,
