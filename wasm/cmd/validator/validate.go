@@ -13,9 +13,14 @@ func tgValidate(tokPtr, tokLen uint32, now int64, methodPtr, methodLen, pathPtr,
 	if recovers {
 		defer recoverStatus(&verdict)
 	}
-	tok, method, path, status := request(tokPtr, tokLen, methodPtr, methodLen, pathPtr, pathLen)
-	if status != statusOK {
-		return status
+	if v == nil {
+		return statusNotConfigured
+	}
+	tok, ok1 := view(tokPtr, tokLen)
+	method, ok2 := view(methodPtr, methodLen)
+	path, ok3 := view(pathPtr, pathLen)
+	if !ok1 || !ok2 || !ok3 {
+		return statusBadArgument
 	}
 	return verdictOf(v.ValidateInto(tok, now, method, path, &claims))
 }
@@ -30,9 +35,14 @@ func tgAuthorize(hdrPtr, hdrLen uint32, now int64, methodPtr, methodLen, pathPtr
 	if recovers {
 		defer recoverStatus(&verdict)
 	}
-	hdr, method, path, status := request(hdrPtr, hdrLen, methodPtr, methodLen, pathPtr, pathLen)
-	if status != statusOK {
-		return status
+	if v == nil {
+		return statusNotConfigured
+	}
+	hdr, ok1 := view(hdrPtr, hdrLen)
+	method, ok2 := view(methodPtr, methodLen)
+	path, ok3 := view(pathPtr, pathLen)
+	if !ok1 || !ok2 || !ok3 {
+		return statusBadArgument
 	}
 	bearer, err := v.Authorize(hdr, now, method, path, &claims)
 	if !bearer {
@@ -40,22 +50,6 @@ func tgAuthorize(hdrPtr, hdrLen uint32, now int64, methodPtr, methodLen, pathPtr
 		return verdictNoToken
 	}
 	return verdictOf(err)
-}
-
-// request checks the state and views the arguments that tg_validate and
-// tg_authorize share: the credential, the method and the path. status is
-// non-zero (statusNotConfigured, statusBadArgument) when the call must fail.
-func request(credPtr, credLen, methodPtr, methodLen, pathPtr, pathLen uint32) (cred, method, path []byte, status int32) {
-	if v == nil {
-		return nil, nil, nil, statusNotConfigured
-	}
-	cred, ok1 := view(credPtr, credLen)
-	method, ok2 := view(methodPtr, methodLen)
-	path, ok3 := view(pathPtr, pathLen)
-	if !ok1 || !ok2 || !ok3 {
-		return nil, nil, nil, statusBadArgument
-	}
-	return cred, method, path, statusOK
 }
 
 // claims receives the claims of allowed tokens. It is package-level, like
