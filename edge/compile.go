@@ -25,7 +25,7 @@ type Module struct {
 // o.CacheDir (see [Options]). Compiling a module the cache already holds
 // skips code generation but still decodes and validates the binary.
 func Compile(ctx context.Context, o Options) (*Module, error) {
-	wasm, err := moduleBytes(&o)
+	wasm, err := ReadModule(o.Module, o.ModulePath)
 	if err != nil {
 		return nil, err
 	}

@@ -27,14 +27,15 @@ func EmbeddedModule() ([]byte, error) {
 	return b, err
 }
 
-// moduleBytes picks the module: Options.Module, then Options.ModulePath, then
-// the embedded one.
-func moduleBytes(o *Options) ([]byte, error) {
+// ReadModule returns the validator module a host should run: module when
+// it is not empty, else the file at path when path is set, else the
+// embedded validator.wasm ([ErrNoModule] if the binary has none).
+func ReadModule(module []byte, path string) ([]byte, error) {
 	switch {
-	case len(o.Module) > 0:
-		return o.Module, nil
-	case o.ModulePath != "":
-		b, err := os.ReadFile(o.ModulePath)
+	case len(module) > 0:
+		return module, nil
+	case path != "":
+		b, err := os.ReadFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("edge: read module: %w", err)
 		}

@@ -1,11 +1,11 @@
 package workerd
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/url"
-	"os"
 
 	"github.com/tollgate/tollgate/edge"
 	"github.com/tollgate/tollgate/wasm/validator"
@@ -98,20 +98,9 @@ func plain(s string) bool {
 
 // module returns validator.wasm: Module, ModulePath, or the embedded one.
 func (o *Options) module() ([]byte, error) {
-	switch {
-	case len(o.Module) > 0:
-		return o.Module, nil
-	case o.ModulePath != "":
-		b, err := os.ReadFile(o.ModulePath)
-		if err != nil {
-			return nil, fmt.Errorf("workerd: read module: %w", err)
-		}
-		return b, nil
-	default:
-		b, err := edge.EmbeddedModule()
-		if err != nil {
-			return nil, fmt.Errorf("workerd: %w (build it with `make wasm`, or pass the module)", err)
-		}
-		return b, nil
+	b, err := edge.ReadModule(o.Module, o.ModulePath)
+	if errors.Is(err, edge.ErrNoModule) {
+		return nil, fmt.Errorf("workerd: %w (build it with `make wasm`, or pass the module)", err)
 	}
+	return b, err
 }
