@@ -77,6 +77,7 @@ func (s *Server) recoverPanic(ctx *fasthttp.RequestCtx) {
 // onReadError answers a request fasthttp could not read, in the same JSON
 // shape as everything else.
 func (s *Server) onReadError(ctx *fasthttp.RequestCtx, err error) {
+	lingerOnClose(ctx.Conn()) // fasthttp closes the connection with input unread
 	var small *fasthttp.ErrSmallBuffer
 	var netErr net.Error
 	switch {

@@ -145,7 +145,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	s.listeners = append(s.listeners, ln)
 	s.mu.Unlock()
 	s.startPurging()
-	return s.srv.Serve(ln)
+	return s.srv.Serve(lingerListener{ln})
 }
 
 // ListenAndServe listens on Config.Addr and serves until Shutdown.
