@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/tollgate/tollgate/internal/linger"
 	"github.com/valyala/fasthttp"
 )
 
@@ -77,7 +78,7 @@ func (s *Server) recoverPanic(ctx *fasthttp.RequestCtx) {
 // onReadError answers a request fasthttp could not read, in the same JSON
 // shape as everything else.
 func (s *Server) onReadError(ctx *fasthttp.RequestCtx, err error) {
-	lingerOnClose(ctx.Conn()) // fasthttp closes the connection with input unread
+	linger.OnClose(ctx.Conn()) // fasthttp closes the connection with input unread
 	var small *fasthttp.ErrSmallBuffer
 	var netErr net.Error
 	switch {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tollgate/tollgate/internal/linger"
 	"github.com/tollgate/tollgate/issuer/store"
 	"github.com/valyala/fasthttp"
 )
@@ -145,7 +146,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	s.listeners = append(s.listeners, ln)
 	s.mu.Unlock()
 	s.startPurging()
-	return s.srv.Serve(lingerListener{ln})
+	return s.srv.Serve(linger.Listener(ln))
 }
 
 // ListenAndServe listens on Config.Addr and serves until Shutdown.

@@ -48,6 +48,8 @@ func newUpstream(c *proxyConfig) *upstream {
 		DisableHeaderNamesNormalizing: true,
 		DisablePathNormalizing:        true, // forward the path the validator judged
 		NoDefaultUserAgentHeader:      true,
+		StreamResponseBody:            true, // any size, read as it is sent on
+		MaxResponseBodySize:           streamAfter,
 	}}
 }
 
@@ -56,9 +58,7 @@ func newUpstream(c *proxyConfig) *upstream {
 func (u *upstream) serve(ctx *fasthttp.RequestCtx) {
 	req := &ctx.Request
 	if hasHopHeader(req.Header.All()) {
-		for _, h := range hopHeaders {
-			req.Header.Del(h)
-		}
+		stripHop(&req.Header)
 	}
 	var ip [64]byte
 	req.Header.AddBytesV("X-Forwarded-For", appendRemoteIP(ip[:0], ctx))
@@ -69,10 +69,49 @@ func (u *upstream) serve(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	if hasHopHeader(resp.Header.All()) {
-		for _, h := range hopHeaders {
-			resp.Header.Del(h)
+		stripHop(&resp.Header)
+	}
+}
+
+// header is what stripHop needs of fasthttp's request and response headers.
+type header interface {
+	All() iter.Seq2[[]byte, []byte]
+	Del(key string)
+	DelBytes(key []byte)
+}
+
+// stripHop removes h's hop-by-hop fields: the fixed list and every field its
+// Connection header names (RFC 9110 §7.6.1). The message's framing and Host
+// stay, and so do the X-Auth-* fields: a client must not be able to remove
+// what the edge vouches for by naming it in Connection.
+func stripHop(h header) {
+	var named [][]byte
+	for k, v := range h.All() {
+		if !bytes.EqualFold(k, hopHeaderBytes[0]) { // Connection
+			continue
+		}
+		for _, name := range bytes.Split(v, []byte{','}) {
+			name = bytes.TrimSpace(name)
+			if len(name) > 0 && !keepNamed(name) {
+				named = append(named, bytes.Clone(name))
+			}
 		}
 	}
+	for _, name := range hopHeaders {
+		h.Del(name)
+	}
+	for _, name := range named {
+		h.DelBytes(name)
+	}
+}
+
+// keepNamed reports whether a field named in Connection is forwarded anyway.
+func keepNamed(name []byte) bool {
+	const auth = "X-Auth-"
+	return bytes.EqualFold(name, []byte("Host")) ||
+		bytes.EqualFold(name, []byte("Content-Length")) ||
+		bytes.EqualFold(name, []byte("Content-Type")) ||
+		len(name) >= len(auth) && bytes.EqualFold(name[:len(auth)], []byte(auth))
 }
 
 // hasHopHeader reports whether a header named like a hop-by-hop header, in

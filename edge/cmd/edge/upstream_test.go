@@ -27,6 +27,8 @@ func TestUpstreamHopHeaders(t *testing.T) {
 		if string(ctx.Path()) == "/hop" {
 			ctx.Response.Header.Set("keep-alive", "timeout=5")
 			ctx.Response.Header.Set("Upgrade", "h2c")
+			ctx.Response.Header.Set("Connection", "X-Internal")
+			ctx.Response.Header.Set("X-Internal", "upstream only")
 		}
 		ctx.Response.Header.Set("X-Kept", "yes")
 		ctx.SetBodyString("ok")
@@ -52,6 +54,14 @@ func TestUpstreamHopHeaders(t *testing.T) {
 			headers: [][2]string{{"Accept", "*/*"}, {"Keep-Alive", "300"}, {"Te", "trailers"}, {"Proxy-Authorization", "Basic x"}, {"X-Forwarded-For", "198.51.100.1"}},
 			want:    []string{"Accept: */*", "X-Forwarded-For: 198.51.100.1", "X-Forwarded-For: 192.0.2.7"},
 			notWant: []string{"Keep-Alive", "Te:", "Proxy-Authorization"},
+		},
+		{
+			// RFC 9110 §7.6.1: the fields Connection names are hop-by-hop
+			// too, except what the edge itself vouches for and the framing.
+			name: "fields named in Connection", path: "/plain",
+			headers: [][2]string{{"Connection", "x-secret, keep-alive,X-Auth-Subject , Host"}, {"X-Secret", "1"}, {"X-Auth-Subject", "alice"}, {"Accept", "*/*"}},
+			want:    []string{"X-Auth-Subject: alice", "Accept: */*", "Host: proxy.test"},
+			notWant: []string{"X-Secret", "Connection"},
 		},
 	}
 	for _, tt := range tests {
@@ -79,7 +89,7 @@ func TestUpstreamHopHeaders(t *testing.T) {
 			if resp.StatusCode() != 200 || string(resp.Header.Peek("X-Kept")) != "yes" {
 				t.Fatalf("response %d, X-Kept %q", resp.StatusCode(), resp.Header.Peek("X-Kept"))
 			}
-			if hasHopHeader(resp.Header.All()) {
+			if hasHopHeader(resp.Header.All()) || resp.Header.Peek("X-Internal") != nil {
 				t.Errorf("hop-by-hop header forwarded to the client:\n%s", resp.Header.String())
 			}
 		})
