@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/tollgate/tollgate/edge/forward"
 )
 
 // runUpstream serves the trivial upstream of the proxy runs: every request
@@ -22,19 +24,20 @@ func runUpstream(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	return serve(*listen, &fasthttp.Server{
+	srv := &fasthttp.Server{
 		Handler: func(ctx *fasthttp.RequestCtx) {
 			ctx.SetContentType("text/plain; charset=utf-8")
 			ctx.SetBodyString("ok\n")
 		},
 		Name: "bench-upstream",
-	})
+	}
+	return serve(*listen, srv, srv.Serve)
 }
 
 // runPassthrough serves a plain reverse proxy to --upstream with no
 // authorization at all, forwarding exactly as `edge proxy` does (the same
-// fasthttp client settings and hop-by-hop header handling): the cost of
-// the extra HTTP hop alone, to tell it apart from the cost of validation.
+// edge/forward server and upstream): the cost of the extra HTTP hop alone,
+// to tell it apart from the cost of validation.
 func runPassthrough(args []string) int {
 	fs := flag.NewFlagSet("bench passthrough", flag.ContinueOnError)
 	listen := fs.String("listen", "127.0.0.1:0", "listen address")
@@ -42,32 +45,9 @@ func runPassthrough(args []string) int {
 	if err := fs.Parse(args); err != nil || *upstream == "" {
 		return 2
 	}
-	hc := &fasthttp.HostClient{
-		Addr: *upstream, MaxConns: 4096, MaxIdleConnDuration: 90 * time.Second,
-		ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second,
-		DisableHeaderNamesNormalizing: true, DisablePathNormalizing: true, NoDefaultUserAgentHeader: true,
-	}
-	hop := []string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate",
-		"Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
-	return serve(*listen, &fasthttp.Server{
-		Name: "bench-passthrough", NoDefaultServerHeader: true, ReadBufferSize: 16 << 10,
-		Handler: func(ctx *fasthttp.RequestCtx) {
-			req := &ctx.Request
-			for _, h := range hop {
-				req.Header.Del(h)
-			}
-			req.Header.Add("X-Forwarded-For", ctx.RemoteIP().String())
-			resp := &ctx.Response
-			if err := hc.Do(req, resp); err != nil {
-				resp.Reset()
-				ctx.Error("bad gateway", fasthttp.StatusBadGateway)
-				return
-			}
-			for _, h := range hop {
-				resp.Header.Del(h)
-			}
-		},
-	})
+	up := forward.NewUpstream(&url.URL{Scheme: "http", Host: *upstream})
+	srv := forward.NewServer("bench-passthrough", up.Serve, nil)
+	return serve(*listen, srv, func(ln net.Listener) error { return forward.Serve(srv, ln) })
 }
 
 // runRelay copies bytes between each client connection and its own
@@ -119,12 +99,18 @@ func relay(c net.Conn, upstream string) {
 	<-done
 }
 
-// serve runs srv on listen until SIGINT or SIGTERM.
-func serve(listen string, srv *fasthttp.Server) int {
+// serve runs srv on listen (with run: srv.Serve or another way to serve
+// it) until SIGINT or SIGTERM.
+func serve(listen string, srv *fasthttp.Server, run func(net.Listener) error) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return 1
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe(listen) }()
+	go func() { errc <- run(ln) }()
 	select {
 	case err := <-errc:
 		fmt.Fprintln(os.Stderr, "bench:", err)

@@ -10,15 +10,9 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/valyala/fasthttp"
-
 	"github.com/tollgate/tollgate/edge"
-	"github.com/tollgate/tollgate/internal/linger"
+	"github.com/tollgate/tollgate/edge/forward"
 )
-
-// streamAfter is how much of a request or response body the proxy reads
-// before it starts forwarding; larger bodies stream.
-const streamAfter = 256 << 10
 
 // runProxy implements `edge proxy`.
 func runProxy(ctx context.Context, args []string, stderr io.Writer) int {
@@ -63,35 +57,11 @@ func serveProxy(ctx context.Context, c *proxyConfig, ln, admin net.Listener, log
 	}
 	defer func() { _ = host.Close(context.Background()) }()
 
-	forward := host.FastHTTP(newUpstream(c).serve)
-	srv := &fasthttp.Server{
-		Handler: func(ctx *fasthttp.RequestCtx) {
-			forward(ctx)
-			// A denial answers before the body is read; if fasthttp then
-			// closes the connection, the client must still read the answer.
-			if n := ctx.Request.Header.ContentLength(); n > 0 || n == -1 {
-				linger.OnClose(ctx.Conn())
-			}
-		},
-		ErrorHandler:          onReadError,
-		Name:                  "tollgate-edge",
-		NoDefaultServerHeader: true,
-		ReadBufferSize:        16 << 10, // tokens up to max_token_bytes fit in the headers
-		// Bodies of any size pass through: up to MaxRequestBodySize is read
-		// before the handler runs, the rest streams to the upstream as it
-		// arrives. Multipart bodies are forwarded as sent, never parsed.
-		StreamRequestBody:            true,
-		MaxRequestBodySize:           streamAfter,
-		DisablePreParseMultipartForm: true,
-		ReadTimeout:                  60 * time.Second,
-		WriteTimeout:                 60 * time.Second,
-		IdleTimeout:                  120 * time.Second,
-		Logger:                       fasthttpLogger{log},
-	}
+	srv := forward.NewServer("tollgate-edge", host.FastHTTP(forward.NewUpstream(c.upstream).Serve), fasthttpLogger{log})
 	adminSrv := &http.Server{Handler: adminMux(host), ReadHeaderTimeout: 10 * time.Second}
 
 	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(linger.Listener(ln)) }()
+	go func() { errc <- forward.Serve(srv, ln) }()
 	go func() { errc <- adminSrv.Serve(admin) }()
 	log.Info("edge proxy listening", "addr", ln.Addr().String(), "admin", admin.Addr().String(), "upstream", c.upstream.String())
 
@@ -128,23 +98,6 @@ func adminMux(host *edge.Host) *http.ServeMux {
 		_ = host.WriteMetrics(w)
 	})
 	return mux
-}
-
-// onReadError answers a request fasthttp could not read (a header over
-// ReadBufferSize, a timeout, bad framing) and lets the connection linger, so
-// the client reads the answer rather than a reset.
-func onReadError(ctx *fasthttp.RequestCtx, err error) {
-	linger.OnClose(ctx.Conn())
-	status := fasthttp.StatusBadRequest
-	var small *fasthttp.ErrSmallBuffer
-	var netErr net.Error
-	switch {
-	case errors.As(err, &small):
-		status = fasthttp.StatusRequestHeaderFieldsTooLarge
-	case errors.As(err, &netErr) && netErr.Timeout():
-		status = fasthttp.StatusRequestTimeout
-	}
-	ctx.Error(fasthttp.StatusMessage(status), status)
 }
 
 // fasthttpLogger routes fasthttp's messages to slog.

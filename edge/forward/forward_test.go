@@ -1,4 +1,4 @@
-package main
+package forward
 
 import (
 	"net"
@@ -9,7 +9,7 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// TestUpstreamHopHeaders checks what serve forwards: hop-by-hop headers are
+// TestUpstreamHopHeaders checks what Serve forwards: hop-by-hop headers are
 // removed both ways (response names in any case, as the upstream sent them),
 // other headers pass, and X-Forwarded-For names the client.
 func TestUpstreamHopHeaders(t *testing.T) {
@@ -35,7 +35,7 @@ func TestUpstreamHopHeaders(t *testing.T) {
 	}}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Shutdown() })
-	u := newUpstream(&proxyConfig{upstream: &url.URL{Scheme: "http", Host: ln.Addr().String()}})
+	u := NewUpstream(&url.URL{Scheme: "http", Host: ln.Addr().String()})
 
 	tests := []struct {
 		name    string
@@ -73,7 +73,7 @@ func TestUpstreamHopHeaders(t *testing.T) {
 			}
 			var ctx fasthttp.RequestCtx
 			ctx.Init(&req, &net.TCPAddr{IP: net.IPv4(192, 0, 2, 7), Port: 4242}, nil)
-			u.serve(&ctx)
+			u.Serve(&ctx)
 			got := <-seen
 			for _, w := range tt.want {
 				if !strings.Contains(got, w+"\n") {

@@ -1,13 +1,77 @@
-package main
+// Package forward is the reverse proxy of `edge proxy`: the fasthttp server
+// it runs and the forwarding to one upstream. The benchmarks' no-auth
+// passthrough proxy runs the same code, so that the two differ only by the
+// authorization.
+package forward
 
 import (
 	"bytes"
+	"errors"
 	"iter"
+	"net"
 	"net/netip"
+	"net/url"
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/tollgate/tollgate/internal/linger"
 )
+
+// StreamAfter is how much of a request or response body is read before
+// forwarding starts; the rest of a larger body streams as it arrives.
+const StreamAfter = 256 << 10
+
+// NewServer returns the fasthttp server of `edge proxy`, running h (which
+// ends in Upstream.Serve). Bodies of any size pass through: up to
+// StreamAfter is read before h runs, the rest streams to the upstream.
+// Multipart bodies are forwarded as sent, never parsed. Run it with Serve.
+func NewServer(name string, h fasthttp.RequestHandler, log fasthttp.Logger) *fasthttp.Server {
+	return &fasthttp.Server{
+		Handler: func(ctx *fasthttp.RequestCtx) {
+			h(ctx)
+			// A denial answers before the body is read; if fasthttp then
+			// closes the connection, the client must still read the answer.
+			if n := ctx.Request.Header.ContentLength(); n > 0 || n == -1 {
+				linger.OnClose(ctx.Conn())
+			}
+		},
+		ErrorHandler:                 onReadError,
+		Name:                         name,
+		NoDefaultServerHeader:        true,
+		ReadBufferSize:               16 << 10, // tokens up to max_token_bytes fit in the headers
+		StreamRequestBody:            true,
+		MaxRequestBodySize:           StreamAfter,
+		DisablePreParseMultipartForm: true,
+		ReadTimeout:                  60 * time.Second,
+		WriteTimeout:                 60 * time.Second,
+		IdleTimeout:                  120 * time.Second,
+		Logger:                       log,
+	}
+}
+
+// Serve runs srv, from NewServer, on ln until srv shuts down; a connection
+// closed with a request still arriving drains it first (internal/linger),
+// so the client reads the answer rather than a reset.
+func Serve(srv *fasthttp.Server, ln net.Listener) error {
+	return srv.Serve(linger.Listener(ln))
+}
+
+// onReadError answers a request fasthttp could not read (a header over
+// ReadBufferSize, a timeout, bad framing) and lets the connection linger.
+func onReadError(ctx *fasthttp.RequestCtx, err error) {
+	linger.OnClose(ctx.Conn())
+	status := fasthttp.StatusBadRequest
+	var small *fasthttp.ErrSmallBuffer
+	var netErr net.Error
+	switch {
+	case errors.As(err, &small):
+		status = fasthttp.StatusRequestHeaderFieldsTooLarge
+	case errors.As(err, &netErr) && netErr.Timeout():
+		status = fasthttp.StatusRequestTimeout
+	}
+	ctx.Error(fasthttp.StatusMessage(status), status)
+}
 
 // hopHeaders are connection-specific (RFC 9110 §7.6.1) and not forwarded.
 var hopHeaders = []string{
@@ -23,22 +87,23 @@ var hopHeaderBytes = func() [][]byte {
 	return b
 }()
 
-// upstream forwards requests to one origin over kept-alive connections.
-type upstream struct {
+// Upstream forwards requests to one origin over kept-alive connections.
+type Upstream struct {
 	client *fasthttp.HostClient
 }
 
-func newUpstream(c *proxyConfig) *upstream {
-	addr := c.upstream.Host
-	tls := c.upstream.Scheme == "https"
-	if c.upstream.Port() == "" {
+// NewUpstream forwards to u, an http or https URL with no path.
+func NewUpstream(u *url.URL) *Upstream {
+	addr := u.Host
+	tls := u.Scheme == "https"
+	if u.Port() == "" {
 		if tls {
 			addr += ":443"
 		} else {
 			addr += ":80"
 		}
 	}
-	return &upstream{client: &fasthttp.HostClient{
+	return &Upstream{client: &fasthttp.HostClient{
 		Addr:                          addr,
 		IsTLS:                         tls,
 		MaxConns:                      4096,
@@ -49,13 +114,13 @@ func newUpstream(c *proxyConfig) *upstream {
 		DisablePathNormalizing:        true, // forward the path the validator judged
 		NoDefaultUserAgentHeader:      true,
 		StreamResponseBody:            true, // any size, read as it is sent on
-		MaxResponseBodySize:           streamAfter,
+		MaxResponseBodySize:           StreamAfter,
 	}}
 }
 
-// serve forwards ctx's request (as the auth middleware left it) and copies
+// Serve forwards ctx's request (as the auth middleware left it) and copies
 // the answer back; an unreachable upstream is a 502.
-func (u *upstream) serve(ctx *fasthttp.RequestCtx) {
+func (u *Upstream) Serve(ctx *fasthttp.RequestCtx) {
 	req := &ctx.Request
 	if hasHopHeader(req.Header.All()) {
 		stripHop(&req.Header)
