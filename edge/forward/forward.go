@@ -123,6 +123,10 @@ func NewUpstream(u *url.URL) *Upstream {
 func (u *Upstream) Serve(ctx *fasthttp.RequestCtx) {
 	req := &ctx.Request
 	if hasHopHeader(req.Header.All()) {
+		if isUpgrade(&req.Header) {
+			u.upgrade(ctx)
+			return
+		}
 		stripHop(&req.Header)
 	}
 	var ip [64]byte

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -108,4 +110,68 @@ func TestProxyLargeBodies(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestProxyUpgrade switches protocols through `edge proxy`: only with a
+// valid token, and the upstream sees the verified identity, not a forged one.
+func TestProxyUpgrade(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, rw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		_, _ = rw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n" +
+			"subject=" + strings.Join(r.Header.Values("X-Auth-Subject"), ",") + "\n")
+		_ = rw.Flush()
+		line, _ := rw.ReadString('\n')
+		_, _ = rw.WriteString("echo " + line)
+		_ = rw.Flush()
+	}))
+	defer up.Close()
+	s := newSigner(t, "k1")
+	jwks := filepath.Join(t.TempDir(), "jwks.json")
+	if err := os.WriteFile(jwks, s.jwks(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	proxy, _ := startProxy(t, "--upstream", up.URL, "--issuer", "http://issuer.test/o",
+		"--audience", "api", "--scope", "read", "--jwks-file", jwks)
+
+	upgrade := func(auth string) *http.Response {
+		req, _ := http.NewRequest("GET", proxy+"/ws", nil)
+		req.Header.Set("Connection", "Upgrade")
+		req.Header.Set("Upgrade", "echo")
+		req.Header.Set("X-Auth-Subject", "root")
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	resp := upgrade("Bearer " + s.token(t, "alice", "read", time.Hour))
+	defer resp.Body.Close()
+	rw, ok := resp.Body.(io.ReadWriteCloser)
+	if resp.StatusCode != http.StatusSwitchingProtocols || !ok {
+		t.Fatalf("status %d (body %T), want 101", resp.StatusCode, resp.Body)
+	}
+	defer time.AfterFunc(10*time.Second, func() { _ = rw.Close() }).Stop()
+	r := bufio.NewReader(rw)
+	if line, err := r.ReadString('\n'); err != nil || line != "subject=alice\n" {
+		t.Fatalf("upstream saw %q, %v; want only the verified subject", line, err)
+	}
+	if _, err := io.WriteString(rw, "ping\n"); err != nil {
+		t.Fatal(err)
+	}
+	if line, err := r.ReadString('\n'); err != nil || line != "echo ping\n" {
+		t.Fatalf("%q, %v", line, err)
+	}
+
+	denied := upgrade("")
+	denied.Body.Close()
+	if denied.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("upgrade without a token: %d, want 401", denied.StatusCode)
+	}
 }
