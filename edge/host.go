@@ -69,7 +69,8 @@ func New(ctx context.Context, o Options) (*Host, error) {
 	h := &Host{
 		opts: o, policy: p, realm: p.Realm, log: o.Logger,
 		material: newMaterialStore(), checker: checker,
-		module: o.Compiled,
+		module:  o.Compiled,
+		metrics: metrics{latency: newLatency()},
 	}
 	if h.realm == "" {
 		h.realm = validator.DefaultRealm

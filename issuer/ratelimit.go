@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -25,6 +26,7 @@ type limiter[K comparable] struct {
 	burst     float64
 	seed      maphash.Seed
 	shards    [limiterShards]limiterShard[K]
+	limited   atomic.Uint64 // requests refused, for the metrics
 }
 
 type limiterShard[K comparable] struct {
@@ -69,6 +71,7 @@ func (l *limiter[K]) allow(key K, now int64) (ok bool, wait time.Duration) {
 		return true, 0
 	}
 	sh.m[key] = b
+	l.limited.Add(1)
 	return false, time.Duration(math.Ceil((1 - b.tokens) / l.ratePerNs))
 }
 

@@ -5,6 +5,7 @@ import (
 	"net"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/tollgate/tollgate/internal/linger"
 	"github.com/valyala/fasthttp"
@@ -15,6 +16,7 @@ type route struct {
 	methods []string
 	allow   string // the Allow header of a 405
 	h       fasthttp.RequestHandler
+	metric  int // index in metrics.paths
 }
 
 // handle registers h for the exact path (after fasthttp's normalization) and
@@ -27,7 +29,14 @@ func (s *Server) handle(path string, h fasthttp.RequestHandler, methods ...strin
 			break
 		}
 	}
-	s.routes[path] = &route{methods: methods, allow: strings.Join(methods, ", "), h: h}
+	r := &route{methods: methods, allow: strings.Join(methods, ", "), h: h}
+	if old := s.routes[path]; old != nil {
+		r.metric = old.metric
+	} else if s.metrics == nil { // routes added after New count as "other"
+		r.metric = len(s.metricPaths)
+		s.metricPaths = append(s.metricPaths, path)
+	}
+	s.routes[path] = r
 }
 
 // path returns the route path of an endpoint below the issuer's path:
@@ -46,8 +55,10 @@ func (r *route) allows(method []byte) bool {
 // serve dispatches a request: 404 for an unknown path, 405 with Allow for a
 // method the route does not answer, and a recovered 500 for a panic.
 func (s *Server) serve(ctx *fasthttp.RequestCtx) {
-	defer s.recoverPanic(ctx)
+	start := time.Now()
 	r := s.routes[string(ctx.Path())]
+	defer s.observe(ctx, r, start) // after recoverPanic has set a 500
+	defer s.recoverPanic(ctx)
 	if r == nil {
 		writeError(ctx, &Error{Code: CodeNotFound, Description: "no such endpoint"})
 		return
@@ -58,6 +69,15 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	r.h(ctx)
+}
+
+// observe counts the answer to a request of route r (nil: unknown path).
+func (s *Server) observe(ctx *fasthttp.RequestCtx, r *route, start time.Time) {
+	i := 0
+	if r != nil {
+		i = r.metric
+	}
+	s.metrics.observe(i, ctx.Response.StatusCode(), time.Since(start))
 }
 
 // recoverPanic turns a handler panic into a logged 500 server_error, so the
@@ -79,6 +99,7 @@ func (s *Server) recoverPanic(ctx *fasthttp.RequestCtx) {
 // shape as everything else.
 func (s *Server) onReadError(ctx *fasthttp.RequestCtx, err error) {
 	linger.OnClose(ctx.Conn()) // fasthttp closes the connection with input unread
+	defer s.observe(ctx, nil, time.Now())
 	var small *fasthttp.ErrSmallBuffer
 	var netErr net.Error
 	switch {

@@ -32,8 +32,10 @@ type Server struct {
 	signer  Signer
 	log     *slog.Logger
 
-	routes map[string]*route
-	grants map[string]grantFunc
+	routes      map[string]*route
+	grants      map[string]grantFunc
+	metricPaths []string // "other", then every route path in registration order
+	metrics     *metrics // metrics.go
 
 	byAddr   *limiter[netip.Addr] // nil when rate limiting is off
 	byClient *limiter[string]
@@ -85,6 +87,7 @@ func New(cfg Config, st Store, signer Signer) (*Server, error) {
 		signer:       signer,
 		log:          cfg.Logger,
 		routes:       make(map[string]*route),
+		metricPaths:  []string{"other"},
 		cacheControl: cacheControl(int64(cfg.JWKSMaxAge / time.Second)),
 		grants: map[string]grantFunc{
 			store.GrantClientCredentials: clientCredentials,
@@ -105,7 +108,9 @@ func New(cfg Config, st Store, signer Signer) (*Server, error) {
 	s.handle(s.path(".well-known/jwks.json"), s.handleJWKS, fasthttp.MethodGet)
 	s.registerTokenFlows()   // grants.go: authorization_code, refresh_token, password, revocation, introspection
 	s.registerBrowserFlows() // browser.go: login, consent, /o/authorize/, userinfo, logout
-	// After the flows registered their grants: discovery lists them.
+	// After the flows registered their routes and grants: discovery lists
+	// them, and the metrics count them.
+	s.metrics = newMetrics(s.metricPaths, s.grants)
 	if s.metadata, err = s.buildMetadata(algs); err != nil {
 		return nil, fmt.Errorf("issuer: discovery document: %w", err)
 	}

@@ -48,7 +48,11 @@ func (s *Server) tokenRequest(ctx *fasthttp.RequestCtx) *Error {
 	if e := s.limitClient(c.ID); e != nil {
 		return e
 	}
-	return grant(s, ctx, &f, c, method)
+	if e := grant(s, ctx, &f, c, method); e != nil {
+		return e
+	}
+	s.metrics.tokens[gt].Add(1)
+	return nil
 }
 
 // postForm applies the per-address rate limit and reads the form body of a

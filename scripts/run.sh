@@ -4,7 +4,7 @@
 # sequence of commands. Ctrl-C stops all three.
 set -euo pipefail
 : "${ADDR:=127.0.0.1:9000}" "${DATA:=./data}" "${BIN:=./bin}"
-: "${EDGE:=127.0.0.1:8080}" "${API:=127.0.0.1:8081}" "${EDGE_ADMIN:=127.0.0.1:9901}"
+: "${EDGE:=127.0.0.1:8080}" "${API:=127.0.0.1:8081}" "${EDGE_ADMIN:=127.0.0.1:9901}" "${ISSUER_ADMIN:=127.0.0.1:9001}"
 mkdir -p "$DATA"
 db="$DATA/issuer.db"
 demo="$DATA/demo-client.json"
@@ -39,8 +39,8 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-"$BIN/issuer" serve --addr "$ADDR" --db "$db" --audience api & pids+=($!)
-for _ in $(seq 100); do curl -sf "$iss/.well-known/openid-configuration" >/dev/null && break; sleep 0.1; done
+"$BIN/issuer" serve --addr "$ADDR" --db "$db" --audience api --admin-listen "$ISSUER_ADMIN" & pids+=($!)
+for _ in $(seq 100); do curl -sf "http://$ISSUER_ADMIN/healthz" >/dev/null && break; sleep 0.1; done
 "$BIN/demoapi" --listen "$API" & pids+=($!)
 "$BIN/edge" proxy --listen "$EDGE" --upstream "http://$API" --policy "$policy" --admin-listen "$EDGE_ADMIN" & pids+=($!)
 for _ in $(seq 100); do curl -sf "http://$EDGE_ADMIN/healthz" >/dev/null && break; sleep 0.1; done
@@ -48,7 +48,7 @@ for _ in $(seq 100); do curl -sf "http://$EDGE_ADMIN/healthz" >/dev/null && brea
 cat <<MSG
 
 Tollgate is running (data: $DATA; Ctrl-C stops it):
-  issuer      $iss
+  issuer      $iss   (metrics: http://$ISSUER_ADMIN/metrics)
   edge proxy  http://$EDGE  ->  demo API http://$API   (metrics: http://$EDGE_ADMIN/metrics)
 
   # 1. get a token for the demo client

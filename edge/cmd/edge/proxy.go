@@ -12,6 +12,7 @@ import (
 
 	"github.com/tollgate/tollgate/edge"
 	"github.com/tollgate/tollgate/edge/forward"
+	"github.com/tollgate/tollgate/internal/promtext"
 )
 
 // runProxy implements `edge proxy`.
@@ -80,24 +81,18 @@ func serveProxy(ctx context.Context, c *proxyConfig, ln, admin net.Listener, log
 	return err
 }
 
+// errNoKeys is the edge's /healthz answer until it has keys.
+var errNoKeys = errors.New("no keys yet")
+
 // adminMux serves /healthz (200 once the host has keys, 503 before) and
 // /metrics (Prometheus text format).
 func adminMux(host *edge.Host) *http.ServeMux {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	return promtext.AdminMux(func() error {
 		if !host.Ready() {
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_, _ = io.WriteString(w, "no keys yet\n")
-			return
+			return errNoKeys
 		}
-		_, _ = io.WriteString(w, "ok\n")
-	})
-	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		_ = host.WriteMetrics(w)
-	})
-	return mux
+		return nil
+	}, host.WriteMetrics)
 }
 
 // fasthttpLogger routes fasthttp's messages to slog.

@@ -473,3 +473,47 @@ func TestServeRefusesSecondInstance(t *testing.T) {
 		t.Errorf("second serve message = %q, want it to say the db is in use", msg)
 	}
 }
+
+// TestHealthAndMetrics runs serve with --admin-listen: /healthz answers,
+// /metrics counts what the public port served, and neither is on the public
+// port.
+func TestHealthAndMetrics(t *testing.T) {
+	admin := freeAddr(t)
+	s := startServer(t, "", "--admin-listen", admin)
+	c := addClient(t, s.db, "metered")
+	cc := clientcredentials.Config{ClientID: c.ID, ClientSecret: c.Secret, TokenURL: s.issuer() + "/token/"}
+	if _, err := cc.Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	get := func(u string) (int, string, string) {
+		t.Helper()
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("Content-Type"), string(b)
+	}
+	if code, _, body := get("http://" + admin + "/healthz"); code != 200 || body != "ok\n" {
+		t.Errorf("/healthz: %d %q", code, body)
+	}
+	code, ct, body := get("http://" + admin + "/metrics")
+	if code != 200 || !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
+		t.Fatalf("/metrics: %d %s", code, ct)
+	}
+	for _, want := range []string{
+		`tollgate_issuer_tokens_issued_total{grant_type="client_credentials"} 1`,
+		`tollgate_issuer_requests_total{path="/o/token/",code="200"} 1`,
+		`tollgate_issuer_requests_total{path="/o/.well-known/openid-configuration",code="200"}`, // startServer's probes
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	for _, p := range []string{"/healthz", "/metrics"} {
+		if code, _, _ := get("http://" + s.addr + p); code != 404 {
+			t.Errorf("public port %s: %d, want 404", p, code)
+		}
+	}
+}

@@ -7,22 +7,25 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
+	"github.com/tollgate/tollgate/internal/promtext"
 	"github.com/tollgate/tollgate/issuer"
 	"github.com/tollgate/tollgate/issuer/admin"
 	"github.com/tollgate/tollgate/issuer/store"
 	"github.com/tollgate/tollgate/jwks/signing"
 )
 
-const serveSynopsis = "issuer serve --addr 127.0.0.1:9000 --db ./data/issuer.db [--issuer URL] [--audience api]…"
+const serveSynopsis = "issuer serve --addr 127.0.0.1:9000 --db ./data/issuer.db [--issuer URL] [--audience api]… [--admin-listen ADDR]"
 
 // serveFlags are serve's options; zero values mean the issuer's defaults.
 type serveFlags struct {
 	addr, db, issuer  string
+	adminListen       string
 	audience          []string
 	tokenTTL, maxTTL  time.Duration
 	jwksMaxAge        time.Duration
@@ -36,12 +39,14 @@ type serveFlags struct {
 }
 
 // serve runs the issuer until SIGINT or SIGTERM: the HTTP endpoints on
-// --addr and the admin socket beside the database.
+// --addr, the admin socket beside the database, and /healthz and /metrics
+// on --admin-listen when given.
 func serve(e *env, args []string) error {
 	var f serveFlags
 	fs := newCommand(e, "serve", serveSynopsis[len("issuer serve "):], false)
 	fs.StringVar(&f.addr, "addr", issuer.DefaultAddr, "listen `address`")
 	fs.StringVar(&f.issuer, "issuer", "", "issuer identifier `URL` (default http://ADDR/o)")
+	fs.StringVar(&f.adminListen, "admin-listen", "", "serve /healthz and Prometheus /metrics on this `address` (default: not served); keep it off the public network")
 	fs.Var(listFlag{vals: &f.audience, sep: ","}, "audience", "default aud of access tokens (repeatable; default the issuer)")
 	fs.DurationVar(&f.tokenTTL, "token-ttl", 0, "default access-token lifetime (default 1h)")
 	fs.DurationVar(&f.maxTTL, "max-token-ttl", 0, "cap on every access-token lifetime (default 24h)")
@@ -138,9 +143,27 @@ func (f *serveFlags) run(log *slog.Logger) error {
 	}()
 	defer func() { _ = sock.Close() }()
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	logAttrs := []any{"issuer", srv.Issuer(), "addr", ln.Addr().String(), "admin_socket", sock.Path()}
+	if f.adminListen != "" {
+		aln, err := net.Listen("tcp", f.adminListen)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("--admin-listen: %w", err)
+		}
+		// Closed after Shutdown: during the grace time /healthz says 503,
+		// so load balancers stop sending while requests in flight finish.
+		adminSrv := &http.Server{Handler: promtext.AdminMux(srv.Healthy, srv.WriteMetrics), ReadHeaderTimeout: 10 * time.Second}
+		defer func() { _ = adminSrv.Close() }()
+		go func() {
+			if err := adminSrv.Serve(aln); !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("admin listener: %w", err)
+			}
+		}()
+		logAttrs = append(logAttrs, "admin", aln.Addr().String())
+	}
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("issuer serving", "issuer", srv.Issuer(), "addr", ln.Addr().String(), "admin_socket", sock.Path())
+	log.Info("issuer serving", logAttrs...)
 
 	sigc := make(chan os.Signal, 1)
 	signal.Notify(sigc, syscall.SIGINT, syscall.SIGTERM)
