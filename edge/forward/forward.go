@@ -89,7 +89,8 @@ var hopHeaderBytes = func() [][]byte {
 
 // Upstream forwards requests to one origin over kept-alive connections.
 type Upstream struct {
-	client *fasthttp.HostClient
+	client  *fasthttp.HostClient
+	metrics upstreamMetrics // metrics.go
 }
 
 // NewUpstream forwards to u, an http or https URL with no path.
@@ -103,7 +104,7 @@ func NewUpstream(u *url.URL) *Upstream {
 			addr += ":80"
 		}
 	}
-	return &Upstream{client: &fasthttp.HostClient{
+	return &Upstream{metrics: newUpstreamMetrics(), client: &fasthttp.HostClient{
 		Addr:                          addr,
 		IsTLS:                         tls,
 		MaxConns:                      4096,
@@ -132,11 +133,14 @@ func (u *Upstream) Serve(ctx *fasthttp.RequestCtx) {
 	var ip [64]byte
 	req.Header.AddBytesV("X-Forwarded-For", appendRemoteIP(ip[:0], ctx))
 	resp := &ctx.Response
+	start := time.Now()
 	if err := u.client.Do(req, resp); err != nil {
+		u.metrics.failure(err)
 		resp.Reset()
 		ctx.Error("bad gateway", fasthttp.StatusBadGateway)
 		return
 	}
+	u.metrics.response(resp.StatusCode(), time.Since(start))
 	if hasHopHeader(resp.Header.All()) {
 		stripHop(&resp.Header)
 	}

@@ -54,17 +54,21 @@ func (u *Upstream) upgrade(ctx *fasthttp.RequestCtx) {
 	var ip [64]byte
 	req.Header.AddBytesV("X-Forwarded-For", appendRemoteIP(ip[:0], ctx))
 
+	start := time.Now()
 	conn, err := u.dial()
 	if err != nil {
+		u.metrics.failure(err)
 		ctx.Error("bad gateway", fasthttp.StatusBadGateway)
 		return
 	}
 	resp, br, err := roundTrip(conn, req)
 	if err != nil {
+		u.metrics.failure(err)
 		_ = conn.Close()
 		ctx.Error("bad gateway", fasthttp.StatusBadGateway)
 		return
 	}
+	u.metrics.response(resp.StatusCode(), time.Since(start))
 	if resp.StatusCode() != fasthttp.StatusSwitchingProtocols {
 		// Refused: an ordinary answer, and the connection is done.
 		_ = conn.Close()
@@ -80,7 +84,10 @@ func (u *Upstream) upgrade(ctx *fasthttp.RequestCtx) {
 	head := append([]byte(nil), resp.Header.Header()...)
 	fasthttp.ReleaseResponse(resp)
 	ctx.HijackSetNoResponse(true)
+	u.metrics.upgrades.Add(1)
+	u.metrics.upgradesActive.Add(1)
 	ctx.Hijack(func(client net.Conn) {
+		defer u.metrics.upgradesActive.Add(-1)
 		defer conn.Close()
 		if _, err := client.Write(head); err != nil {
 			return

@@ -49,7 +49,8 @@ func TestUpgrade(t *testing.T) {
 	up := httptest.NewServer(http.HandlerFunc(echoUpgrade))
 	defer up.Close()
 	upURL, _ := url.Parse(up.URL)
-	srv := NewServer("test", NewUpstream(upURL).Serve, nil)
+	up2 := NewUpstream(upURL)
+	srv := NewServer("test", up2.Serve, nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -111,6 +112,17 @@ func TestUpgrade(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusBadRequest {
 			t.Fatalf("%d, want 400", resp.StatusCode)
+		}
+	})
+	t.Run("metrics", func(t *testing.T) {
+		var b strings.Builder
+		if err := up2.WriteMetrics(&b); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"tollgate_edge_upgrades_total 1\n", `tollgate_edge_upstream_responses_total{class="4xx"} 1` + "\n"} {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("metrics lack %q:\n%s", want, b.String())
+			}
 		}
 	})
 	t.Run("plain requests still pooled", func(t *testing.T) {

@@ -315,6 +315,9 @@ func TestProxyEndToEnd(t *testing.T) {
 			`tollgate_edge_denied_total{reason="invalid_token"} 2` + "\n",
 			`tollgate_edge_denied_total{reason="insufficient_scope"} 1` + "\n",
 			`tollgate_edge_validation_duration_seconds_count 7` + "\n",
+			`tollgate_edge_upstream_responses_total{class="2xx"} 1` + "\n", // only the allowed request got through
+			`tollgate_edge_upstream_duration_seconds_count 1` + "\n",
+			`tollgate_edge_upstream_failures_total{reason="connect"} 0` + "\n",
 		} {
 			if !strings.Contains(string(b), want) {
 				t.Errorf("metrics lack %q", want)
@@ -342,7 +345,7 @@ func TestProxyUpstreamDown(t *testing.T) {
 	if err := os.WriteFile(jwks, s.jwks(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	proxy, _ := startProxy(t, "--upstream", dead, "--issuer", "http://issuer.test/o", "--audience", "api", "--jwks-file", jwks)
+	proxy, admin := startProxy(t, "--upstream", dead, "--issuer", "http://issuer.test/o", "--audience", "api", "--jwks-file", jwks)
 	req, _ := http.NewRequest("GET", proxy+"/", nil)
 	req.Header.Set("Authorization", "Bearer "+s.token(t, "alice", "", time.Hour))
 	resp, err := http.DefaultClient.Do(req)
@@ -352,6 +355,15 @@ func TestProxyUpstreamDown(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusBadGateway {
 		t.Errorf("status %d, want 502", resp.StatusCode)
+	}
+	resp, err = http.Get(admin + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if want := `tollgate_edge_upstream_failures_total{reason="connect"} 1` + "\n"; !strings.Contains(string(b), want) {
+		t.Errorf("metrics lack %q", want)
 	}
 }
 

@@ -58,8 +58,9 @@ func serveProxy(ctx context.Context, c *proxyConfig, ln, admin net.Listener, log
 	}
 	defer func() { _ = host.Close(context.Background()) }()
 
-	srv := forward.NewServer("tollgate-edge", host.FastHTTP(forward.NewUpstream(c.upstream).Serve), fasthttpLogger{log})
-	adminSrv := &http.Server{Handler: adminMux(host), ReadHeaderTimeout: 10 * time.Second}
+	up := forward.NewUpstream(c.upstream)
+	srv := forward.NewServer("tollgate-edge", host.FastHTTP(up.Serve), fasthttpLogger{log})
+	adminSrv := &http.Server{Handler: adminMux(host, up), ReadHeaderTimeout: 10 * time.Second}
 
 	errc := make(chan error, 2)
 	go func() { errc <- forward.Serve(srv, ln) }()
@@ -85,14 +86,19 @@ func serveProxy(ctx context.Context, c *proxyConfig, ln, admin net.Listener, log
 var errNoKeys = errors.New("no keys yet")
 
 // adminMux serves /healthz (200 once the host has keys, 503 before) and
-// /metrics (Prometheus text format).
-func adminMux(host *edge.Host) *http.ServeMux {
+// /metrics (Prometheus text format): the host's and the upstream's.
+func adminMux(host *edge.Host, up *forward.Upstream) *http.ServeMux {
 	return promtext.AdminMux(func() error {
 		if !host.Ready() {
 			return errNoKeys
 		}
 		return nil
-	}, host.WriteMetrics)
+	}, func(w io.Writer) error {
+		if err := host.WriteMetrics(w); err != nil {
+			return err
+		}
+		return up.WriteMetrics(w)
+	})
 }
 
 // fasthttpLogger routes fasthttp's messages to slog.
