@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -37,6 +38,10 @@ func (l *Local) RotateKeys(_ context.Context, alg string) (KeyInfo, error) {
 	}
 	l.rotate.Lock()
 	defer l.rotate.Unlock()
+	return l.rotateLocked(alg)
+}
+
+func (l *Local) rotateLocked(alg string) (KeyInfo, error) {
 	recs, ring, err := l.loadRing()
 	if err != nil {
 		return KeyInfo{}, err
@@ -66,6 +71,57 @@ func (l *Local) RotateKeys(_ context.Context, alg string) (KeyInfo, error) {
 		l.OnKeyAdded(nk)
 	}
 	return keyInfo(states[nk.Kid]), nil
+}
+
+// MaintainKeys is the server's periodic key care. It deletes every
+// expired key (no longer published: every token it signed has expired),
+// so retired private keys do not outlive their use; and, if rotateEvery is
+// positive, it rotates each algorithm whose newest key has been active for
+// at least rotateEvery (never while a next key is pending). The new key
+// signs after PublishAhead, so a key signs for rotateEvery + PublishAhead.
+// It returns the keys created and the kids deleted, and stops at the first
+// error, after calling the hooks for what it committed.
+func (l *Local) MaintainKeys(_ context.Context, rotateEvery time.Duration) (created []KeyInfo, deleted []string, err error) {
+	l.rotate.Lock()
+	defer l.rotate.Unlock()
+	_, ring, err := l.loadRing()
+	if err != nil {
+		return nil, nil, err
+	}
+	now := ring.Options().Now()
+	newest := map[string]signing.KeyState{} // by alg; States orders keys by activation
+	var algs []string
+	for _, s := range ring.States(now) {
+		if s.State == signing.StateExpired {
+			if err := l.Store.DeleteKey(s.Kid); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return created, deleted, err
+			}
+			deleted = append(deleted, s.Kid)
+			if l.OnKeyRemoved != nil {
+				l.OnKeyRemoved(s.Kid)
+			}
+			continue
+		}
+		if _, ok := newest[s.Alg]; !ok {
+			algs = append(algs, s.Alg)
+		}
+		newest[s.Alg] = s
+	}
+	if rotateEvery <= 0 {
+		return created, deleted, nil
+	}
+	for _, alg := range algs {
+		s := newest[alg]
+		if s.State != signing.StateActive || now.Sub(s.Activated) < rotateEvery {
+			continue
+		}
+		k, err := l.rotateLocked(alg)
+		if err != nil {
+			return created, deleted, err
+		}
+		created = append(created, k)
+	}
+	return created, deleted, nil
 }
 
 // loadRing reads every stored key into a ring built with l.Signing.

@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -146,4 +147,63 @@ func TestEnsureKeysAndLoadRing(t *testing.T) {
 	if _, err := local.EnsureKeys(ctx, "HS256"); !errors.Is(err, store.ErrInvalid) {
 		t.Errorf("EnsureKeys(HS256) = %v, want ErrInvalid", err)
 	}
+}
+
+// TestMaintainKeys: with a rotation period, each algorithm's key is
+// rotated once it has been active that long (not again while the next key
+// is pending); expired keys leave the store and the server's ring; period
+// zero only deletes.
+func TestMaintainKeys(t *testing.T) {
+	local, st, _ := mustLocal(t)
+	now := fixedNow
+	local.Signing.Now = func() time.Time { return now }
+	ctx := context.Background()
+	first, err := local.EnsureKeys(ctx, "ES256", "RS256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ring, err := LoadRing(st, local.Signing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var removed []string
+	local.OnKeyAdded = ring.Add
+	local.OnKeyRemoved = func(kid string) { removed = append(removed, kid); ring.Remove(kid) }
+	const every = 24 * time.Hour
+	maintain := func(at time.Duration, period time.Duration, wantCreated, wantDeleted int) []KeyInfo {
+		t.Helper()
+		now = fixedNow.Add(at)
+		created, deleted, err := local.MaintainKeys(ctx, period)
+		if err != nil || len(created) != wantCreated || len(deleted) != wantDeleted {
+			t.Fatalf("at +%v: MaintainKeys = %+v, %v, %v; want %d created, %d deleted", at, created, deleted, err, wantCreated, wantDeleted)
+		}
+		return created
+	}
+	maintain(0, every, 0, 0)
+	maintain(every-time.Second, every, 0, 0)
+	maintain(every, 0, 0, 0) // period zero: manual rotation only
+	second := maintain(every, every, 2, 0)
+	for _, k := range second {
+		if k.State != signing.StateNext || !k.Activated.Equal(now.Add(10*time.Minute)) {
+			t.Errorf("rotated key %+v: want next, activating after PublishAhead", k)
+		}
+		if doc, _ := ring.JWKS(); !strings.Contains(string(doc), k.Kid) {
+			t.Errorf("ring does not publish %s", k.Kid)
+		}
+	}
+	maintain(every+time.Minute, every, 0, 0)                   // the next keys are pending
+	maintain(every+10*time.Minute+59*time.Minute, every, 0, 0) // the old keys are still published
+	maintain(every+10*time.Minute+time.Hour, every, 0, 2)
+	if want := []string{first[0].Kid, first[1].Kid}; !slices.Equal(slices.Sorted(slices.Values(removed)), slices.Sorted(slices.Values(want))) {
+		t.Errorf("OnKeyRemoved got %v, want the first keys %v", removed, want)
+	}
+	recs, err := st.Keys()
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("store holds %d keys (%v), want the 2 rotated ones", len(recs), err)
+	}
+	if got := ring.States(now); len(got) != 2 || got[0].State != signing.StateActive || got[1].State != signing.StateActive {
+		t.Errorf("ring states %+v, want the two rotated keys active", got)
+	}
+	maintain(10*every, 0, 0, 0)
+	maintain(10*every, every, 2, 0)
 }

@@ -30,12 +30,15 @@ type Local struct {
 	// committed, before RotateKeys returns; the server passes its
 	// ring's Add so the key is published at once.
 	OnKeyAdded func(*signing.Key)
+	// OnKeyRemoved, if set, is called with the kid of an expired key
+	// MaintainKeys has just deleted; the server passes its ring's Remove.
+	OnKeyRemoved func(kid string)
 	// OnClientChanged, if set, is called with the id of a client that was
 	// just added or deleted (committed), so the server can drop it from
 	// any client cache.
 	OnClientChanged func(id string)
 
-	rotate sync.Mutex // serialises RotateKeys
+	rotate sync.Mutex // serialises RotateKeys and MaintainKeys
 }
 
 var _ Backend = (*Local)(nil)

@@ -76,6 +76,23 @@ func (r *Ring) addLocked(k *Key) bool {
 	return true
 }
 
+// Remove drops the key kid, which the caller has already deleted from its
+// store, and reports whether the ring held it. It is meant for expired
+// keys (see [Ring.States]), whose removal changes no other key's state;
+// removing a published key unpublishes it at once.
+func (r *Ring) Remove(kid string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i, e := range r.keys {
+		if e.Kid == kid {
+			r.keys = append(r.keys[:i:i], r.keys[i+1:]...)
+			r.rebuildLocked(r.opt.Now())
+			return true
+		}
+	}
+	return false
+}
+
 // Sign returns a compact JWS of payload signed by alg's active key, and
 // that key's kid. The protected header is exactly
 // {"alg":alg,"kid":kid,"typ":typ}. payload is the caller's JSON claims

@@ -74,6 +74,17 @@ func TestRotationTimeline(t *testing.T) {
 				!st[1].Retired.IsZero() || !st[1].Expires.IsZero() {
 				t.Errorf("states timestamps: %+v", st)
 			}
+
+			// Removing the expired key changes nothing published.
+			_, etag := r.JWKS()
+			if !r.Remove(k1.Kid) || r.Remove(k1.Kid) {
+				t.Fatal("Remove: want true once, then false")
+			}
+			wantStates(t, r, clock.Now(), StateActive)
+			if _, again := r.JWKS(); again != etag {
+				t.Errorf("ETag changed on removing an expired key: %s → %s", etag, again)
+			}
+			signedBy(t, r, alg, k2.Kid)
 		})
 	}
 }

@@ -90,6 +90,7 @@ func TestMisuse(t *testing.T) {
 		{"delete unknown user", "", []string{"user", "delete", "nope", "--db", db}, 1, `no user with id or username "nope"`},
 		{"serve without db", "", []string{"serve"}, 2, "--db is required"},
 		{"serve unknown flag", "", []string{"serve", "--db", db, "--port", "9"}, 2, "flag provided but not defined: -port"},
+		{"serve rotation too frequent", "", []string{"serve", "--db", db, "--key-rotate-every", "5m"}, 2, "--key-rotate-every 5m0s: want 0 (off) or at least 1h0m0s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,6 +30,7 @@ type serveFlags struct {
 	tokenTTL, maxTTL  time.Duration
 	jwksMaxAge        time.Duration
 	publishAhead      time.Duration
+	rotateEvery       time.Duration
 	clientRate        float64
 	clientBurst       int
 	addrRate          float64
@@ -52,6 +53,7 @@ func serve(e *env, args []string) error {
 	fs.DurationVar(&f.maxTTL, "max-token-ttl", 0, "cap on every access-token lifetime (default 24h)")
 	fs.DurationVar(&f.jwksMaxAge, "jwks-max-age", 0, "Cache-Control max-age of the JWKS (default 5m)")
 	fs.DurationVar(&f.publishAhead, "key-publish-ahead", 0, "how long a rotated key is published before it signs (default 2×jwks-max-age)")
+	fs.DurationVar(&f.rotateEvery, "key-rotate-every", 0, "rotate each signing key after it has signed for this `duration`, at least 1h (default 0: only 'issuer keys rotate' rotates)")
 	fs.Float64Var(&f.clientRate, "client-rate", 0, "token requests per second per client (default 100)")
 	fs.IntVar(&f.clientBurst, "client-burst", 0, "token-request burst per client (default 200)")
 	fs.Float64Var(&f.addrRate, "addr-rate", 0, "token requests per second per source address (default 200)")
@@ -60,6 +62,9 @@ func serve(e *env, args []string) error {
 	fs.DurationVar(&f.shutdownGraceTime, "shutdown-grace", 10*time.Second, "how long SIGTERM waits for requests in flight")
 	if _, err := fs.parse(args, 0, ""); err != nil {
 		return err
+	}
+	if f.rotateEvery != 0 && f.rotateEvery < minRotateEvery {
+		return fs.usage("--key-rotate-every %v: want 0 (off) or at least %v; every rotation adds a key to the JWKS for --max-token-ttl", f.rotateEvery, minRotateEvery)
 	}
 	f.db = fs.db
 	return f.run(slog.New(slog.NewTextHandler(e.stderr, nil)))
@@ -103,9 +108,10 @@ func (f *serveFlags) run(log *slog.Logger) error {
 	}
 	var srv *issuer.Server
 	local := &admin.Local{
-		Store:      st,
-		Signing:    ring.Options(),
-		OnKeyAdded: ring.Add,
+		Store:        st,
+		Signing:      ring.Options(),
+		OnKeyAdded:   ring.Add,
+		OnKeyRemoved: func(kid string) { ring.Remove(kid) },
 		OnClientChanged: func(id string) {
 			if srv != nil {
 				srv.InvalidateClient(id)
@@ -163,6 +169,8 @@ func (f *serveFlags) run(log *slog.Logger) error {
 		logAttrs = append(logAttrs, "admin", aln.Addr().String())
 	}
 	go func() { errc <- srv.Serve(ln) }()
+	stopKeyCare := keyCare(local, f.rotateEvery, log)
+	defer stopKeyCare()
 	log.Info("issuer serving", logAttrs...)
 
 	sigc := make(chan os.Signal, 1)
@@ -177,4 +185,42 @@ func (f *serveFlags) run(log *slog.Logger) error {
 	sctx, cancel := context.WithTimeout(ctx, f.shutdownGraceTime)
 	defer cancel()
 	return srv.Shutdown(sctx)
+}
+
+// minRotateEvery bounds --key-rotate-every from below: each rotation keeps
+// one more key per algorithm in the JWKS for --max-token-ttl.
+const minRotateEvery = time.Hour
+
+// keyCareInterval is how often serve checks its keys for rotation and
+// deletion: a state change waits at most this long.
+const keyCareInterval = time.Minute
+
+// keyCare runs local.MaintainKeys now and every keyCareInterval until the
+// returned stop is called (stop waits for a run in progress): expired keys
+// are deleted, and keys are rotated every rotateEvery if it is positive.
+func keyCare(local *admin.Local, rotateEvery time.Duration, log *slog.Logger) (stop func()) {
+	done, exited := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(exited)
+		t := time.NewTicker(keyCareInterval)
+		defer t.Stop()
+		for {
+			created, deleted, err := local.MaintainKeys(context.Background(), rotateEvery)
+			for _, k := range created {
+				log.Info("rotated signing key", "kid", k.Kid, "alg", k.Alg, "activates", k.Activated)
+			}
+			for _, kid := range deleted {
+				log.Info("deleted expired signing key", "kid", kid)
+			}
+			if err != nil {
+				log.Error("key maintenance", "err", err)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-exited }
 }
