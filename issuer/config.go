@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -66,6 +67,12 @@ type Config struct {
 	AddrRateLimit RateLimit
 	// InsecureNoRateLimit turns both rate limits off (benchmarks only).
 	InsecureNoRateLimit bool
+	// TrustedProxies are the load balancers and reverse proxies in front
+	// of the issuer. A request from one of them is limited and throttled by
+	// the client address it reports in X-Forwarded-For (the rightmost
+	// entry not itself trusted); any other peer's X-Forwarded-For is
+	// ignored. Empty: every request counts as its peer's.
+	TrustedProxies []netip.Prefix
 
 	// Flows configures the user flows of the token endpoint (code and
 	// refresh-token lifetimes, login throttling); see [FlowConfig].
@@ -132,6 +139,13 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.AddrRateLimit, err = c.AddrRateLimit.withDefaults("AddrRateLimit", DefaultAddrRateLimit); err != nil {
 		return c, err
+	}
+	c.TrustedProxies = slices.Clone(c.TrustedProxies)
+	for i, p := range c.TrustedProxies {
+		if !p.IsValid() {
+			return c, fmt.Errorf("%w: TrustedProxies[%d] is not a valid prefix", ErrConfig, i)
+		}
+		c.TrustedProxies[i] = p.Masked()
 	}
 	if c.ClientCacheTTL == 0 {
 		c.ClientCacheTTL = DefaultClientCacheTTL

@@ -2,7 +2,7 @@ package issuer
 
 import (
 	"errors"
-	"net"
+	"net/netip"
 	"runtime"
 	"sync"
 
@@ -48,7 +48,7 @@ func passwordGrant(s *Server, ctx *fasthttp.RequestCtx, f *form, c *store.Client
 	if e != nil {
 		return e
 	}
-	if e := s.throttleLogin(ctx.RemoteIP(), username); e != nil {
+	if e := s.throttleLogin(s.clientAddr(ctx), username); e != nil {
 		return e
 	}
 	u, ok, err := s.checkPassword(username, password)
@@ -80,9 +80,9 @@ func passwordGrant(s *Server, ctx *fasthttp.RequestCtx, f *form, c *store.Client
 // address and of username; when either is empty it returns the 429 to
 // answer. The password grant and the login form share the buckets, so
 // neither doubles a guesser's budget.
-func (s *Server) throttleLogin(ip net.IP, username string) *Error {
+func (s *Server) throttleLogin(addr netip.Addr, username string) *Error {
 	now := s.cfg.Now().UnixNano()
-	if ok, wait := s.loginByAddr.allow(addrKey(ip), now); !ok {
+	if ok, wait := s.loginByAddr.allow(addr, now); !ok {
 		return tooManyRequests(wait)
 	}
 	if len(username) > maxPasswordGrantUsername {

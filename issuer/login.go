@@ -75,7 +75,7 @@ func (b *browser) login(ctx *fasthttp.RequestCtx) {
 		b.showLogin(ctx, fasthttp.StatusBadRequest, next, "", msgMissing)
 		return
 	}
-	if e := b.s.throttleLogin(ctx.RemoteIP(), username); e != nil {
+	if e := b.s.throttleLogin(b.s.clientAddr(ctx), username); e != nil {
 		ctx.Response.Header.Set(fasthttp.HeaderRetryAfter, strconv.Itoa(e.RetryAfter))
 		b.showLogin(ctx, fasthttp.StatusTooManyRequests, next, username, msgThrottled+pluralSeconds(e.RetryAfter)+".")
 		return

@@ -114,6 +114,11 @@ func addrKey(ip net.IP) netip.Addr {
 	if !ok {
 		return netip.Addr{}
 	}
+	return addrBucket(a)
+}
+
+// addrBucket is addrKey for a parsed address.
+func addrBucket(a netip.Addr) netip.Addr {
 	a = a.Unmap()
 	if a.Is6() {
 		if p, err := a.Prefix(64); err == nil {

@@ -192,7 +192,7 @@ func (s *Server) limitAddr(ctx *fasthttp.RequestCtx) *Error {
 	if s.byAddr == nil {
 		return nil
 	}
-	ok, wait := s.byAddr.allow(addrKey(ctx.RemoteIP()), s.cfg.Now().UnixNano())
+	ok, wait := s.byAddr.allow(s.clientAddr(ctx), s.cfg.Now().UnixNano())
 	if ok {
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net/netip"
 	"slices"
 	"strings"
 )
@@ -100,6 +101,39 @@ func (l listFlag) Set(v string) error {
 		if p = strings.TrimSpace(p); p != "" {
 			*l.vals = append(*l.vals, p)
 		}
+	}
+	return nil
+}
+
+// prefixFlag is a repeatable flag of CIDR prefixes or single addresses,
+// also comma-separated.
+type prefixFlag struct{ vals *[]netip.Prefix }
+
+func (f prefixFlag) String() string {
+	if f.vals == nil {
+		return ""
+	}
+	var s []string
+	for _, p := range *f.vals {
+		s = append(s, p.String())
+	}
+	return strings.Join(s, ",")
+}
+
+func (f prefixFlag) Set(v string) error {
+	for item := range strings.SplitSeq(v, ",") {
+		if item = strings.TrimSpace(item); item == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			a, aerr := netip.ParseAddr(item)
+			if aerr != nil {
+				return fmt.Errorf("%q is neither an IP address nor a CIDR prefix", item)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		*f.vals = append(*f.vals, p.Masked())
 	}
 	return nil
 }

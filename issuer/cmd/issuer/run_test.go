@@ -91,6 +91,7 @@ func TestMisuse(t *testing.T) {
 		{"serve without db", "", []string{"serve"}, 2, "--db is required"},
 		{"serve unknown flag", "", []string{"serve", "--db", db, "--port", "9"}, 2, "flag provided but not defined: -port"},
 		{"serve rotation too frequent", "", []string{"serve", "--db", db, "--key-rotate-every", "5m"}, 2, "--key-rotate-every 5m0s: want 0 (off) or at least 1h0m0s"},
+		{"serve bad trusted proxy", "", []string{"serve", "--db", db, "--trusted-proxy", "10.0.0.0/33"}, 2, `"10.0.0.0/33" is neither an IP address nor a CIDR prefix`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

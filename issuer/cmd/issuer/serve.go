@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"syscall"
@@ -36,6 +37,7 @@ type serveFlags struct {
 	addrRate          float64
 	addrBurst         int
 	insecureNoLimit   bool
+	trustedProxies    []netip.Prefix
 	shutdownGraceTime time.Duration
 }
 
@@ -58,6 +60,7 @@ func serve(e *env, args []string) error {
 	fs.IntVar(&f.clientBurst, "client-burst", 0, "token-request burst per client (default 200)")
 	fs.Float64Var(&f.addrRate, "addr-rate", 0, "token requests per second per source address (default 200)")
 	fs.IntVar(&f.addrBurst, "addr-burst", 0, "token-request burst per source address (default 400)")
+	fs.Var(prefixFlag{&f.trustedProxies}, "trusted-proxy", "`CIDR` or address of a load balancer in front of the issuer (repeatable); rate limits and login throttling then key on the client in its X-Forwarded-For")
 	fs.BoolVar(&f.insecureNoLimit, "insecure-no-rate-limit", false, "turn rate limiting off (benchmarks only)")
 	fs.DurationVar(&f.shutdownGraceTime, "shutdown-grace", 10*time.Second, "how long SIGTERM waits for requests in flight")
 	if _, err := fs.parse(args, 0, ""); err != nil {
@@ -77,6 +80,7 @@ func (f *serveFlags) run(log *slog.Logger) error {
 		ClientRateLimit:     issuer.RateLimit{Rate: f.clientRate, Burst: f.clientBurst},
 		AddrRateLimit:       issuer.RateLimit{Rate: f.addrRate, Burst: f.addrBurst},
 		InsecureNoRateLimit: f.insecureNoLimit,
+		TrustedProxies:      f.trustedProxies,
 		Logger:              log,
 	}
 	maxTTL := cmp.Or(f.maxTTL, issuer.DefaultMaxAccessTokenTTL)
