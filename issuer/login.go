@@ -5,6 +5,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/valyala/fasthttp"
 )
@@ -27,10 +28,31 @@ func (b *browser) handleLogin(ctx *fasthttp.RequestCtx) {
 			return
 		}
 		next, _ := q.one("next")
-		b.showLogin(ctx, fasthttp.StatusOK, b.safeNext(next), "", "")
+		next = b.safeNext(next)
+		b.showLogin(ctx, fasthttp.StatusOK, next, loginHint(next), "")
 		return
 	}
 	b.login(ctx)
+}
+
+// loginHint returns the OpenID Connect login_hint of the authorization
+// request next continues, to fill in the username; "" if there is none or
+// it cannot be a username. It is only a hint: the user may sign in as
+// anyone.
+func loginHint(next string) string {
+	u, err := url.Parse(next)
+	if err != nil {
+		return ""
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil || len(q["login_hint"]) != 1 {
+		return ""
+	}
+	h := q.Get("login_hint")
+	if len(h) > maxPasswordGrantUsername || !utf8.ValidString(h) {
+		return ""
+	}
+	return h
 }
 
 // showLogin renders the login form.

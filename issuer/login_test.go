@@ -1,6 +1,7 @@
 package issuer
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -366,5 +367,43 @@ func TestLogout(t *testing.T) {
 	}
 	if b.cookie(sessionCookie) != "" {
 		t.Error("browser still holds the session cookie")
+	}
+}
+
+// TestLoginHint: the login page fills in the username from the OpenID
+// Connect login_hint of the authorization request it continues, escaped;
+// an implausible hint, a repeated one or one on a foreign next is ignored.
+var usernameRE = regexp.MustCompile(`<input id="username" name="username" type="text" value="([^"]*)"`)
+
+func TestLoginHint(t *testing.T) {
+	h := newBH(t, Config{})
+	page := func(next string) string {
+		t.Helper()
+		r := h.browser().get("/o/login/?next=" + url.QueryEscape(next))
+		if r.StatusCode != 200 {
+			t.Fatalf("status %d", r.StatusCode)
+		}
+		m := usernameRE.FindStringSubmatch(r.body)
+		if m == nil {
+			t.Fatalf("no username field:\n%s", r.body)
+		}
+		return html.UnescapeString(m[1])
+	}
+	for _, tt := range []struct{ next, want string }{
+		{"/o/authorize/?client_id=x&login_hint=alice", "alice"},
+		{"/o/authorize/?client_id=x&login_hint=%22%3E%3Cscript%3E", `"><script>`}, // a value, escaped by the template
+		{"/o/authorize/?client_id=x", ""},
+		{"/o/authorize/?client_id=x&login_hint=a&login_hint=b", ""},
+		{"/o/authorize/?client_id=x&login_hint=" + strings.Repeat("a", maxPasswordGrantUsername+1), ""},
+		{"/o/authorize/?client_id=x&login_hint=%ff", ""},
+		{"https://evil.example/o/authorize/?login_hint=alice", ""},
+	} {
+		if got := page(tt.next); got != tt.want {
+			t.Errorf("next %q: username field %q, want %q", tt.next, got, tt.want)
+		}
+	}
+	r := h.browser().get("/o/login/?next=" + url.QueryEscape(`/o/authorize/?login_hint="><b>x</b>`))
+	if strings.Contains(r.body, "<b>x</b>") {
+		t.Error("login_hint reached the page unescaped")
 	}
 }
