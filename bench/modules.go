@@ -20,7 +20,7 @@ const (
 	EnvValidatorWasm = "TOLLGATE_VALIDATOR_WASM"
 	// EnvTinyGoWasm names validator-tinygo.wasm. Unset means
 	// bin/validator-tinygo.wasm at the repository root.
-	EnvTinyGoWasm = "TOLLGATE_VALIDATOR_TINYGO_WASM"
+	EnvTinyGoWasm = "TOLLGATE_TINYGO_WASM"
 )
 
 // StandardModule returns validator.wasm: $TOLLGATE_VALIDATOR_WASM, else the
@@ -36,7 +36,7 @@ func StandardModule() ([]byte, error) {
 	return b, nil
 }
 
-// TinyGoModule returns validator-tinygo.wasm: $TOLLGATE_VALIDATOR_TINYGO_WASM,
+// TinyGoModule returns validator-tinygo.wasm: $TOLLGATE_TINYGO_WASM,
 // else bin/validator-tinygo.wasm, or an error wrapping ErrNoModule when it
 // has not been built.
 func TinyGoModule() ([]byte, error) {

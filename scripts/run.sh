@@ -6,6 +6,7 @@ set -euo pipefail
 : "${ADDR:=127.0.0.1:9000}" "${DATA:=./data}" "${BIN:=./bin}"
 : "${EDGE:=127.0.0.1:8080}" "${API:=127.0.0.1:8081}" "${EDGE_ADMIN:=127.0.0.1:9901}" "${ISSUER_ADMIN:=127.0.0.1:9001}"
 mkdir -p "$DATA"
+umask 077 # demo-client.json holds the demo client's secret
 db="$DATA/issuer.db"
 demo="$DATA/demo-client.json"
 iss="http://$ADDR/o"
@@ -17,6 +18,7 @@ if [ ! -s "$demo" ]; then
     --scope "read write" --audience api --json > "$demo.tmp"
   mv "$demo.tmp" "$demo"
 fi
+chmod 600 "$demo" # also when an older run left it readable
 id=$(sed -n 's/.*"client_id": *"\([^"]*\)".*/\1/p' "$demo")
 secret=$(sed -n 's/.*"client_secret": *"\([^"]*\)".*/\1/p' "$demo")
 

@@ -67,7 +67,7 @@ func loadStandard(dir string) ([]byte, string, error) {
 
 // loadTinyGo reads bin/validator-tinygo.wasm (make wasm-tinygo), or the file
 // TOLLGATE_TINYGO_WASM names. A missing module skips its tests, unless
-// TOLLGATE_REQUIRE_TINYGO is set (make test sets it).
+// TOLLGATE_REQUIRE_TINYGO is set (.ci/run sets it).
 func loadTinyGo(string) ([]byte, string, error) {
 	path := os.Getenv("TOLLGATE_TINYGO_WASM")
 	if path == "" {
