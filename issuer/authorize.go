@@ -133,12 +133,17 @@ func (b *browser) needsLogin(r *authzRequest, sess *loginSession) bool {
 }
 
 // authorizeURLForLogin is the authorization request to resume after the
-// login page: the same parameters as a GET, minus prompt=login (else the
-// fresh login would be demanded again, forever).
+// login page: the same parameters as a GET, minus prompt=login and max_age
+// (else the fresh login would be demanded again: forever for prompt=login,
+// and for max_age=0 whenever the redirect back lands in the next second of
+// auth_time). The login the page performs satisfies both.
 func (b *browser) authorizeURLForLogin(f *form) string {
 	var q strings.Builder
 	for _, p := range f.params {
 		v := p.value
+		if p.name == "max_age" {
+			continue
+		}
 		if p.name == "prompt" {
 			var keep []string
 			for _, x := range strings.Fields(v) {

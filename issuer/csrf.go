@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"net/url"
+	"strings"
 
 	"github.com/valyala/fasthttp"
 )
@@ -101,8 +102,14 @@ func (b *browser) clearCookie(ctx *fasthttp.RequestCtx, name string) {
 }
 
 // issuerOrigin returns the scheme://host[:port] of the issuer URL, which
-// same-origin POSTs carry in their Origin header.
+// same-origin POSTs carry in their Origin header, serialized as browsers
+// do (RFC 6454 §6.2): scheme and host in lower case, the scheme's default
+// port left out.
 func issuerOrigin(iss string) string {
 	u, _ := url.Parse(iss) // checked by Config.withDefaults
-	return u.Scheme + "://" + u.Host
+	scheme, host := strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+	if p := u.Port(); (scheme == "http" && p == "80") || (scheme == "https" && p == "443") {
+		host = strings.TrimSuffix(host, ":"+p)
+	}
+	return scheme + "://" + host
 }

@@ -23,7 +23,7 @@ const (
 	// this long past its exp, so that a validator allowing clock leeway
 	// (at most 600 s in a policy) still denies it until it would reject
 	// it as expired anyway.
-	RevocationGrace = 10 * time.Minute
+	RevocationGrace = store.RevocationGrace
 )
 
 // Default login throttles: a handful of guesses at once, then a trickle.

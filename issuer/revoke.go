@@ -20,14 +20,15 @@ const (
 // client_id). token is looked up as the hint says first — an unknown hint
 // is ignored (§2.1) — then as the other type:
 //
-//   - a valid access token (a JWT this issuer signed) of this client is
-//     revoked by jti: kept in the revocation set until it expires and
-//     published at /o/revoked;
+//   - a valid access token (a JWT this issuer signed) of this client,
+//     or one expired less than RevocationGrace ago (edges still accept it
+//     within their leeway), is revoked by jti: kept in the revocation set
+//     until RevocationGrace past its exp and published at /o/revoked;
 //   - a refresh token of this client revokes its family and every access
 //     token issued in it.
 //
-// Another client's token, an unknown, expired or already revoked one all
-// get 200 and change nothing (§2.2). Errors are §5.2 JSON.
+// Another client's token, an unknown, long expired or already revoked one
+// all get 200 and change nothing (§2.2). Errors are §5.2 JSON.
 func (s *Server) handleRevoke(ctx *fasthttp.RequestCtx) {
 	if e := s.revokeRequest(ctx); e != nil {
 		writeError(ctx, e)
@@ -81,12 +82,14 @@ func (s *Server) revokeAccess(c *store.Client, token string) (bool, *Error) {
 	if !looksLikeJWS(token) {
 		return false, nil
 	}
-	claims, e := s.access.verify([]byte(token), false)
+	// A token up to RevocationGrace past its exp is still revoked: edges
+	// accept it within their clock leeway (at most that long).
+	claims, e := s.access.verify([]byte(token), false, int64(RevocationGrace/time.Second))
 	if e != nil {
 		if e.Code == CodeServerError {
 			return false, e
 		}
-		return false, nil // not ours, expired, or already revoked: nothing to do
+		return false, nil // not ours, long expired, or already revoked: nothing to do
 	}
 	if claims.ClientID != c.ID || claims.JTI == "" {
 		return true, nil

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -73,7 +74,7 @@ func (c *accessClaims) HasScope(sc string) bool {
 // Failures are invalid_token with the core's coarse description, or
 // server_error when the store fails.
 func (s *Server) verifyAccessToken(token []byte) (*accessClaims, *Error) {
-	return s.access.verify(token, true)
+	return s.access.verify(token, true, 0)
 }
 
 // accessVerifier verifies access tokens with pooled validators: a
@@ -85,7 +86,7 @@ type accessVerifier struct {
 	keys atomic.Pointer[keyState]
 
 	mu    sync.Mutex
-	pools map[string]*sync.Pool // by audience set; guarded by mu
+	pools map[string]*sync.Pool // by leeway and audience set; guarded by mu
 }
 
 // keyState is one JWKS document of the signer, parsed.
@@ -126,10 +127,10 @@ func (a *accessVerifier) currentKeys() *keyState {
 	return ks
 }
 
-// pool returns the validator pool for an audience set, or nil past
-// maxPooledAudienceSets.
-func (a *accessVerifier) pool(aud []string) *sync.Pool {
-	key := strings.Join(aud, "\x00")
+// pool returns the validator pool for a leeway and an audience set, or nil
+// past maxPooledAudienceSets.
+func (a *accessVerifier) pool(aud []string, leeway int64) *sync.Pool {
+	key := strconv.FormatInt(leeway, 10) + "\x00" + strings.Join(aud, "\x00")
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	p := a.pools[key]
@@ -140,22 +141,24 @@ func (a *accessVerifier) pool(aud []string) *sync.Pool {
 	return p
 }
 
-// validatorFor returns a validator for aud loaded with the current keys
-// and revocations, and the pool to return it to (nil: do not return).
-func (a *accessVerifier) validatorFor(aud []string) (*pooledValidator, *sync.Pool, *Error) {
+// validatorFor returns a validator for aud and a clock leeway in seconds,
+// loaded with the current keys and revocations, and the pool to return it
+// to (nil: do not return).
+func (a *accessVerifier) validatorFor(aud []string, leeway int64) (*pooledValidator, *sync.Pool, *Error) {
 	s := a.s
 	ks := a.currentKeys()
-	p := a.pool(aud)
+	p := a.pool(aud, leeway)
 	var pv *pooledValidator
 	if p != nil {
 		pv, _ = p.Get().(*pooledValidator)
 	}
 	if pv == nil || pv.keys != ks {
 		v, err := validator.New(&validator.Policy{
-			Issuer:     s.cfg.Issuer,
-			Audiences:  aud,
-			Algorithms: ks.algs,
-			JWKSURL:    s.cfg.Issuer + "/.well-known/jwks.json",
+			Issuer:        s.cfg.Issuer,
+			Audiences:     aud,
+			Algorithms:    ks.algs,
+			LeewaySeconds: leeway,
+			JWKSURL:       s.cfg.Issuer + "/.well-known/jwks.json",
 		})
 		if err == nil {
 			err = v.SetKeys(ks.doc)
@@ -182,8 +185,10 @@ func (a *accessVerifier) validatorFor(aud []string) (*pooledValidator, *sync.Poo
 }
 
 // verify implements verifyAccessToken; with needUser false a user token
-// whose user is gone still verifies (revocation needs only the jti).
-func (a *accessVerifier) verify(token []byte, needUser bool) (*accessClaims, *Error) {
+// whose user is gone still verifies (revocation needs only the jti), and
+// leeway (seconds) accepts a token that far past its exp (revocation: edges
+// accept such a token within their own leeway).
+func (a *accessVerifier) verify(token []byte, needUser bool, leeway int64) (*accessClaims, *Error) {
 	s := a.s
 	if len(token) > validator.DefaultMaxTokenBytes {
 		return nil, invalidToken("token too large")
@@ -202,7 +207,7 @@ func (a *accessVerifier) verify(token []byte, needUser bool) (*accessClaims, *Er
 		s.log.Error("issuer: client lookup failed", "err", err)
 		return nil, errServer("client lookup failed")
 	}
-	pv, p, e := a.validatorFor(s.audience(c))
+	pv, p, e := a.validatorFor(s.audience(c), leeway)
 	if e != nil {
 		return nil, e
 	}

@@ -75,8 +75,9 @@ func (d *DB) RevokeGrants(userID, clientID string, now time.Time) (families, con
 }
 
 // revokeGrants deletes the consents of userID to clientID and revokes the
-// live refresh families between them (their unexpired access tokens join
-// the revocation set); "" for either means every user or every client.
+// live refresh families between them (their access tokens not yet
+// RevocationGrace past exp join the revocation set); "" for either means
+// every user or every client.
 func revokeGrants(tx *bolt.Tx, userID, clientID string, now time.Time) (families, consents int, err error) {
 	var keys [][]byte
 	if err := forConsents(tx, userID, clientID, func(k []byte, _ *Consent) error {

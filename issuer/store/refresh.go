@@ -146,8 +146,9 @@ func (d *DB) RevokeRefreshFamily(id string, now time.Time) error {
 	})
 }
 
-// revokeFamily marks f revoked and puts its unexpired access tokens in the
-// revocation set. A revoked family is left as it is.
+// revokeFamily marks f revoked and puts its access tokens that are not yet
+// RevocationGrace past their exp in the revocation set. A revoked family is
+// left as it is.
 func revokeFamily(tx *bolt.Tx, f *RefreshFamily, now time.Time) error {
 	if f.Revoked {
 		return nil
@@ -160,11 +161,12 @@ func revokeFamily(tx *bolt.Tx, f *RefreshFamily, now time.Time) error {
 	return put(tx, bucketRefreshFamilies, f.ID, f)
 }
 
-// unexpired returns the entries of rs whose Exp is after now, in place.
+// unexpired returns the entries of rs that still need revoking at now
+// (Exp less than RevocationGrace ago), in place.
 func unexpired(rs []Revocation, now time.Time) []Revocation {
 	out := rs[:0]
 	for _, r := range rs {
-		if r.Exp.After(now) {
+		if revocable(r.Exp, now) {
 			out = append(out, r)
 		}
 	}

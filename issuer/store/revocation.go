@@ -55,14 +55,26 @@ func (d *DB) RevocationsVersion() (uint64, error) {
 	return v, err
 }
 
-// addRevocations puts rs into the revocation set, skipping entries already
-// expired at now (a zero now skips none), and bumps the set's version when
-// anything was added. An existing entry keeps the later exp.
+// RevocationGrace is how long past its exp a revoked access token still
+// matters: validators accept a token up to their clock leeway (at most 600 s
+// in a policy) past exp, so the revocation feed keeps an entry this long
+// past exp, and a revocation adds the tokens that expired less than this
+// long ago, not only the unexpired ones.
+const RevocationGrace = 10 * time.Minute
+
+// revocable reports whether a token expiring at exp still needs revoking
+// at now: it is not yet RevocationGrace past its exp.
+func revocable(exp, now time.Time) bool { return exp.Add(RevocationGrace).After(now) }
+
+// addRevocations puts rs into the revocation set, skipping entries that
+// expired RevocationGrace or longer before now (a zero now skips none), and
+// bumps the set's version when anything was added. An existing entry keeps
+// the later exp.
 func addRevocations(tx *bolt.Tx, now time.Time, rs ...Revocation) error {
 	b := tx.Bucket(bucketRevocations)
 	changed := false
 	for _, r := range rs {
-		if r.JTI == "" || (!now.IsZero() && !r.Exp.After(now)) {
+		if r.JTI == "" || (!now.IsZero() && !revocable(r.Exp, now)) {
 			continue
 		}
 		r.Exp = r.Exp.UTC().Round(0)

@@ -115,6 +115,28 @@ func (d *DB) DeleteExpiredSessions(now time.Time) (int, error) {
 	return n, err
 }
 
+// deleteUserSessions deletes every session of userID.
+func deleteUserSessions(tx *bolt.Tx, userID string) error {
+	b := tx.Bucket(bucketSessions)
+	var dead [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		var s Session
+		if json.Unmarshal(v, &s) == nil && s.UserID == userID {
+			dead = append(dead, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range dead {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // getRaw decodes the JSON record under a binary key, or returns ErrNotFound
 // wrapped with what.
 func getRaw(b *bolt.Bucket, key []byte, v any, what string) error {

@@ -35,8 +35,8 @@ type ClientStore interface {
 	Clients() ([]*Client, error)
 	// DeleteClient removes the client, or returns ErrNotFound. In the same
 	// transaction it revokes every refresh token family issued to the
-	// client (their unexpired access tokens join the revocation set) and
-	// deletes every user's consent to it.
+	// client (their access tokens not yet RevocationGrace past exp join the
+	// revocation set) and deletes every user's consent to it.
 	DeleteClient(id string) error
 }
 
@@ -53,10 +53,12 @@ type UserStore interface {
 	UserByName(username string) (*User, error)
 	// Users returns every user, ordered by username.
 	Users() ([]*User, error)
-	// DeleteUser removes the user, or returns ErrNotFound.
+	// DeleteUser removes the user and their login sessions, or returns
+	// ErrNotFound.
 	DeleteUser(id string) error
-	// SetUserPassword replaces the user's password hash (see HashPassword)
-	// and bumps Updated, or returns ErrNotFound.
+	// SetUserPassword replaces the user's password hash (see HashPassword),
+	// bumps Updated and ends the user's login sessions, in one
+	// transaction, or returns ErrNotFound.
 	SetUserPassword(id, hash string) error
 }
 
@@ -120,9 +122,10 @@ type RefreshStore interface {
 	// revokes the family and gives ErrReplay; an expired family or idle
 	// token ErrExpired. It returns the updated family.
 	RotateRefresh(token string, r *Rotation) (*RefreshFamily, error)
-	// RevokeRefreshFamily revokes family id and puts its unexpired access
-	// tokens in the revocation set, in one transaction. Revoking a revoked
-	// family does nothing; an unknown one gives ErrNotFound.
+	// RevokeRefreshFamily revokes family id and puts its access tokens not
+	// yet RevocationGrace past exp in the revocation set, in one
+	// transaction. Revoking a revoked family does nothing; an unknown one
+	// gives ErrNotFound.
 	RevokeRefreshFamily(id string, now time.Time) error
 }
 

@@ -95,6 +95,9 @@ func (d *DB) DeleteUser(id string) error {
 		if err := tx.Bucket(bucketUsernames).Delete([]byte(u.Username)); err != nil {
 			return err
 		}
+		if err := deleteUserSessions(tx, id); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketUsers).Delete([]byte(id))
 	})
 }
@@ -109,6 +112,11 @@ func (d *DB) SetUserPassword(id, hash string) error {
 		}
 		u.PasswordHash = hash
 		u.Updated = now
-		return put(tx, bucketUsers, id, &u)
+		if err := put(tx, bucketUsers, id, &u); err != nil {
+			return err
+		}
+		// A new password ends the sessions the old one started: whoever
+		// holds one of their cookies must sign in again.
+		return deleteUserSessions(tx, id)
 	})
 }
