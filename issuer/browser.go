@@ -53,6 +53,6 @@ func (s *Server) registerBrowserFlows() {
 	s.handle(s.path("login/"), b.handleLogin, get, post)
 	s.handle(s.path("logout/"), b.handleLogout, get, post)
 	s.handle(s.path("authorize/"), b.handleAuthorize, get, post)
-	s.handle(s.path("userinfo/"), b.handleUserinfo, get, post, fasthttp.MethodOptions)
+	s.handle(s.path("userinfo/"), b.handleUserinfo, get, post).cors = corsPublic
 	s.handle(s.path("static/style.css"), b.handleStylesheet, get)
 }

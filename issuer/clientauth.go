@@ -33,6 +33,7 @@ const maxCredentialLen = 1024
 // A request using two methods is invalid_request. A confidential client
 // without a secret, an unknown client, a wrong secret or an unusable
 // Authorization header is invalid_client, deliberately indistinguishable.
+// On success an origin the client lists may read the answer (allowOrigin).
 func (s *Server) authenticateClient(ctx *fasthttp.RequestCtx, f *form) (*store.Client, string, *Error) {
 	postID, e := f.one("client_id")
 	if e != nil {
@@ -81,11 +82,13 @@ func (s *Server) authenticateClient(ctx *fasthttp.RequestCtx, f *form) (*store.C
 		if c.Type != store.Public {
 			return nil, "", errInvalidClient("client authentication required")
 		}
+		allowOrigin(ctx, c)
 		return c, method, nil
 	}
 	if !store.VerifySecret(c.SecretHash, secret) {
 		return nil, "", errInvalidClient("client authentication failed")
 	}
+	allowOrigin(ctx, c)
 	return c, method, nil
 }
 

@@ -5,8 +5,8 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"net/url"
-	"strings"
 
+	"github.com/tollgate/tollgate/issuer/store"
 	"github.com/valyala/fasthttp"
 )
 
@@ -107,9 +107,5 @@ func (b *browser) clearCookie(ctx *fasthttp.RequestCtx, name string) {
 // port left out.
 func issuerOrigin(iss string) string {
 	u, _ := url.Parse(iss) // checked by Config.withDefaults
-	scheme, host := strings.ToLower(u.Scheme), strings.ToLower(u.Host)
-	if p := u.Port(); (scheme == "http" && p == "80") || (scheme == "https" && p == "443") {
-		host = strings.TrimSuffix(host, ":"+p)
-	}
-	return scheme + "://" + host
+	return store.SerializeOrigin(u)
 }

@@ -131,12 +131,10 @@ func (s *Server) handleJWKS(ctx *fasthttp.RequestCtx) {
 }
 
 // serveCacheable answers a GET or HEAD of a public document: cacheable for
-// JWKSMaxAge, readable cross-origin (browser clients fetch discovery and
-// keys), and 304 Not Modified when If-None-Match matches etag.
+// JWKSMaxAge (readable cross-origin: the route is corsPublic), and 304 Not Modified when If-None-Match matches etag.
 func (s *Server) serveCacheable(ctx *fasthttp.RequestCtx, body []byte, etag string) {
 	h := &ctx.Response.Header
 	h.Set(fasthttp.HeaderCacheControl, s.cacheControl)
-	h.Set(fasthttp.HeaderAccessControlAllowOrigin, "*")
 	if etag != "" {
 		h.Set(fasthttp.HeaderETag, etag)
 		if inm := ctx.Request.Header.Peek(fasthttp.HeaderIfNoneMatch); len(inm) > 0 && etagMatches(inm, etag) {

@@ -92,7 +92,7 @@ func (s *Server) registerTokenFlows() {
 	s.grants[store.GrantAuthorizationCode] = authorizationCode
 	s.grants[store.GrantRefreshToken] = refreshToken
 	s.grants[store.GrantPassword] = passwordGrant
-	s.handle(s.path("revoke_token/"), s.handleRevoke, fasthttp.MethodPost)
-	s.handle(s.path("introspect/"), s.handleIntrospect, fasthttp.MethodPost)
-	s.handle(s.path("revoked"), s.handleRevoked, fasthttp.MethodGet)
+	s.handle(s.path("revoke_token/"), s.handleRevoke, fasthttp.MethodPost).cors = corsClient
+	s.handle(s.path("introspect/"), s.handleIntrospect, fasthttp.MethodPost).cors = corsClient
+	s.handle(s.path("revoked"), s.handleRevoked, fasthttp.MethodGet).cors = corsPublic
 }

@@ -85,7 +85,6 @@ func (s *Server) handleRevoked(ctx *fasthttp.RequestCtx) {
 	}
 	h := &ctx.Response.Header
 	h.Set(fasthttp.HeaderCacheControl, cacheControl(revokedMaxAge))
-	h.Set(fasthttp.HeaderAccessControlAllowOrigin, "*")
 	h.Set(fasthttp.HeaderETag, d.etag)
 	if inm := ctx.Request.Header.Peek(fasthttp.HeaderIfNoneMatch); len(inm) > 0 && etagMatches(inm, d.etag) {
 		ctx.Response.SetStatusCode(fasthttp.StatusNotModified)

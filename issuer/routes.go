@@ -17,12 +17,14 @@ type route struct {
 	allow   string // the Allow header of a 405
 	h       fasthttp.RequestHandler
 	metric  int // index in metrics.paths
+	cors    int // corsNone, corsPublic or corsClient
 }
 
 // handle registers h for the exact path (after fasthttp's normalization) and
 // methods; GET implies HEAD. Later flows add their endpoints here, in New.
-// It must not be called once the server is serving.
-func (s *Server) handle(path string, h fasthttp.RequestHandler, methods ...string) {
+// It must not be called once the server is serving. The route is returned
+// so that its CORS mode can be set.
+func (s *Server) handle(path string, h fasthttp.RequestHandler, methods ...string) *route {
 	for _, m := range methods {
 		if m == fasthttp.MethodGet && !contains(methods, fasthttp.MethodHead) {
 			methods = append(methods, fasthttp.MethodHead)
@@ -37,6 +39,7 @@ func (s *Server) handle(path string, h fasthttp.RequestHandler, methods ...strin
 		s.metricPaths = append(s.metricPaths, path)
 	}
 	s.routes[path] = r
+	return r
 }
 
 // path returns the route path of an endpoint below the issuer's path:
@@ -52,8 +55,9 @@ func (r *route) allows(method []byte) bool {
 	return false
 }
 
-// serve dispatches a request: 404 for an unknown path, 405 with Allow for a
-// method the route does not answer, and a recovered 500 for a panic.
+// serve dispatches a request: 404 for an unknown path, a CORS preflight
+// answered for the route, 405 with Allow for a method the route does not
+// answer, and a recovered 500 for a panic.
 func (s *Server) serve(ctx *fasthttp.RequestCtx) {
 	start := time.Now()
 	r := s.routes[string(ctx.Path())]
@@ -61,6 +65,9 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx) {
 	defer s.recoverPanic(ctx)
 	if r == nil {
 		writeError(ctx, &Error{Code: CodeNotFound, Description: "no such endpoint"})
+		return
+	}
+	if s.cors(ctx, r) {
 		return
 	}
 	if !r.allows(ctx.Method()) {

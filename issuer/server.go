@@ -102,10 +102,10 @@ func New(cfg Config, st Store, signer Signer) (*Server, error) {
 	s.access = newAccessVerifier(s)
 	s.purge.done = make(chan struct{})
 
-	s.handle(s.path("token/"), s.handleToken, fasthttp.MethodPost)
-	s.handle(s.path(".well-known/openid-configuration"), s.handleDiscovery, fasthttp.MethodGet)
-	s.handle("/.well-known/oauth-authorization-server"+s.prefix, s.handleDiscovery, fasthttp.MethodGet)
-	s.handle(s.path(".well-known/jwks.json"), s.handleJWKS, fasthttp.MethodGet)
+	s.handle(s.path("token/"), s.handleToken, fasthttp.MethodPost).cors = corsClient
+	s.handle(s.path(".well-known/openid-configuration"), s.handleDiscovery, fasthttp.MethodGet).cors = corsPublic
+	s.handle("/.well-known/oauth-authorization-server"+s.prefix, s.handleDiscovery, fasthttp.MethodGet).cors = corsPublic
+	s.handle(s.path(".well-known/jwks.json"), s.handleJWKS, fasthttp.MethodGet).cors = corsPublic
 	s.registerTokenFlows()   // grants.go: authorization_code, refresh_token, password, revocation, introspection
 	s.registerBrowserFlows() // browser.go: login, consent, /o/authorize/, userinfo, logout
 	// After the flows registered their routes and grants: discovery lists

@@ -21,15 +21,6 @@ const bearerRealm = "tollgate"
 // 403 insufficient_scope with scope="openid". Browser apps may call it
 // cross-origin: it authenticates by bearer token, never by cookie.
 func (b *browser) handleUserinfo(ctx *fasthttp.RequestCtx) {
-	h := &ctx.Response.Header
-	h.Set(fasthttp.HeaderAccessControlAllowOrigin, "*")
-	if ctx.IsOptions() {
-		h.Set(fasthttp.HeaderAccessControlAllowMethods, "GET, POST")
-		h.Set(fasthttp.HeaderAccessControlAllowHeaders, "Authorization, Content-Type")
-		h.Set(fasthttp.HeaderAccessControlMaxAge, "600")
-		ctx.SetStatusCode(fasthttp.StatusNoContent)
-		return
-	}
 	setNoStore(ctx)
 	tok, ve := b.userinfoToken(ctx)
 	if ve != nil || tok == nil {

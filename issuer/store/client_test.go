@@ -180,6 +180,11 @@ func TestClientValidate(t *testing.T) {
 		{"unknown id token alg", func(c *Client) { c.IDTokenSignedResponseAlg = "none" }, "id token algorithm"},
 		{"unknown response type", func(c *Client) { c.ResponseTypes = []string{"code token"} }, "response type"},
 		{"allowed response type", func(c *Client) { c.ResponseTypes = []string{"code id_token"} }, ""},
+		{"allowed origins", func(c *Client) { c.AllowedOrigins = []string{"https://app.example", "http://127.0.0.1:3000"} }, ""},
+		{"origin not serialized", func(c *Client) { c.AllowedOrigins = []string{"https://App.example:443/"} }, "allowed origin"},
+		{"origin with path", func(c *Client) { c.AllowedOrigins = []string{"https://app.example/x"} }, "allowed origin"},
+		{"wildcard origin", func(c *Client) { c.AllowedOrigins = []string{"*"} }, "allowed origin"},
+		{"repeated origin", func(c *Client) { c.AllowedOrigins = []string{"https://a.example", "https://a.example"} }, "listed twice"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -270,5 +275,31 @@ func TestDeleteClientRevokesItsGrants(t *testing.T) {
 	slices.Sort(jtis)
 	if want := []string{"at-t1", "at-t2"}; !slices.Equal(jtis, want) {
 		t.Errorf("revoked access tokens %v, want %v", jtis, want)
+	}
+}
+
+func TestParseOrigin(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"https://app.example", "https://app.example"},
+		{"HTTPS://App.Example:443/", "https://app.example"},
+		{"http://app.example:80", "http://app.example"},
+		{"http://app.example:8080", "http://app.example:8080"},
+		{"https://app.example:80", "https://app.example:80"},
+		{"http://[::1]:3000", "http://[::1]:3000"},
+		{"*", ""},
+		{"null", ""},
+		{"app.example", ""},
+		{"ftp://app.example", ""},
+		{"https://", ""},
+		{"https://app.example/path", ""},
+		{"https://app.example?q", ""},
+		{"https://app.example#", ""},
+		{"https://user@app.example", ""},
+		{"https://app .example", ""},
+	} {
+		got, err := ParseOrigin(tt.in)
+		if got != tt.want || (err == nil) != (tt.want != "") {
+			t.Errorf("ParseOrigin(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
 	}
 }

@@ -43,6 +43,10 @@ type Client struct {
 	IDTokenSignedResponseAlg string `json:"id_token_signed_response_alg,omitempty"`
 	// PostLogoutRedirectURIs are the exact URIs RP-initiated logout may return to.
 	PostLogoutRedirectURIs []string `json:"post_logout_redirect_uris,omitempty"`
+	// AllowedOrigins are the browser origins (ParseOrigin's form) that may
+	// read this client's token, revocation and introspection responses
+	// through CORS, for single-page apps (DOT's allowed_origins).
+	AllowedOrigins []string `json:"allowed_origins,omitempty"`
 
 	Created time.Time `json:"created"`
 	Updated time.Time `json:"updated"`

@@ -80,6 +80,14 @@ func (c *Client) Validate() error {
 	if err := checkURIs("post-logout redirect URI", c.PostLogoutRedirectURIs); err != nil {
 		return err
 	}
+	for i, o := range c.AllowedOrigins {
+		if p, err := ParseOrigin(o); err != nil || p != o {
+			return invalid("allowed origin %q: want scheme://host[:port] as a browser sends it in Origin", o)
+		}
+		if slices.Contains(c.AllowedOrigins[:i], o) {
+			return invalid("allowed origin %q listed twice", o)
+		}
+	}
 	for i, s := range c.Scopes {
 		if !isScopeToken(s) {
 			return invalid("scope %q: not an RFC 6749 scope token", s)
@@ -170,6 +178,40 @@ func checkURIs(field string, uris []string) error {
 		}
 	}
 	return nil
+}
+
+// ParseOrigin returns the origin s names, serialized as browsers send it
+// in the Origin header (RFC 6454 §6.2): http or https, the host in lower
+// case, the port only when it is not the scheme's default. A trailing "/"
+// is tolerated; any other path, a query, a fragment or userinfo is an
+// error, as is "*" or "null".
+func ParseOrigin(s string) (string, error) {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return "", err
+	case u.Scheme != "http" && u.Scheme != "https": // Parse lowers the scheme
+		return "", fmt.Errorf("origin %q: want an http or https scheme", s)
+	case u.Host == "" || u.Hostname() == "":
+		return "", fmt.Errorf("origin %q has no host", s)
+	case u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(s, "#"):
+		return "", fmt.Errorf("origin %q has userinfo, a query or a fragment", s)
+	case u.Path != "" && u.Path != "/":
+		return "", fmt.Errorf("origin %q has a path", s)
+	case strings.ContainsFunc(s, unicode.IsSpace) || len(s) > maxURILen:
+		return "", fmt.Errorf("origin %q is malformed", s)
+	}
+	return SerializeOrigin(u), nil
+}
+
+// SerializeOrigin returns the origin of u as browsers serialize it: scheme
+// and host in lower case, the scheme's default port left out.
+func SerializeOrigin(u *url.URL) string {
+	scheme, host := strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+	if p := u.Port(); (scheme == "http" && p == "80") || (scheme == "https" && p == "443") {
+		host = strings.TrimSuffix(host, ":"+p)
+	}
+	return scheme + "://" + host
 }
 
 // isScopeToken reports whether s is a scope-token of RFC 6749 §3.3:

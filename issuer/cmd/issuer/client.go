@@ -13,7 +13,7 @@ import (
 // clientAdd is `issuer client add`.
 func clientAdd(e *env, args []string) error {
 	c := newCommand(e, "client add", `--db PATH --name N --grant G[,G...] [--redirect-uri U]... [--scope "a b"] [--public] [--skip-authorization] [--audience A]... [--alg ES256] [--token-ttl 1h] `+
-		`[--owner USER] [--response-type T]... [--allow-plain-pkce] [--id-token-alg RS256] [--post-logout-redirect-uri U]... [--json]`, true)
+		`[--owner USER] [--response-type T]... [--allow-plain-pkce] [--id-token-alg RS256] [--post-logout-redirect-uri U]... [--allowed-origin O]... [--json]`, true)
 	var tmpl store.Client
 	var public bool
 	c.StringVar(&tmpl.Name, "name", "", "unique client `name` (required)")
@@ -30,8 +30,16 @@ func clientAdd(e *env, args []string) error {
 	c.BoolVar(&tmpl.AllowPlainPKCE, "allow-plain-pkce", false, "accept code_challenge_method=plain from this client (S256 is always accepted)")
 	c.StringVar(&tmpl.IDTokenSignedResponseAlg, "id-token-alg", "", "`algorithm` of this client's ID tokens: "+strings.Join(store.SigningAlgs(), ", ")+" (default RS256)")
 	c.Var(listFlag{&tmpl.PostLogoutRedirectURIs, ""}, "post-logout-redirect-uri", "exact `URI` RP-initiated logout may return to (repeatable)")
+	c.Var(listFlag{&tmpl.AllowedOrigins, ""}, "allowed-origin", "browser `origin` (https://app.example) that may read this client's token responses through CORS (repeatable)")
 	if _, err := c.parse(args, 0, ""); err != nil {
 		return err
+	}
+	for i, o := range tmpl.AllowedOrigins {
+		p, err := store.ParseOrigin(o)
+		if err != nil {
+			return c.usage("--allowed-origin: %v", err)
+		}
+		tmpl.AllowedOrigins[i] = p
 	}
 	switch {
 	case tmpl.Name == "":
@@ -124,6 +132,7 @@ func clientShow(e *env, args []string) error {
 			{"allow_plain_pkce", fmt.Sprint(cl.AllowPlainPKCE)},
 			{"id_token_alg", dash(cl.IDTokenSignedResponseAlg)},
 			{"post_logout_redirect_uris", dash(strings.Join(cl.PostLogoutRedirectURIs, " "))},
+			{"allowed_origins", dash(strings.Join(cl.AllowedOrigins, " "))},
 			{"created", cl.Created.Format(time.RFC3339)},
 			{"updated", cl.Updated.Format(time.RFC3339)},
 		} {

@@ -285,3 +285,61 @@ func TestBrowserLoginAndConsent(t *testing.T) {
 		t.Errorf("token response lacks an access or ID token: %+v", tok)
 	}
 }
+
+// TestBrowserCORS: a script on an origin the client lists
+// (--allowed-origin) reads discovery and, after the browser's real
+// preflight, a token response; the same script on another origin reads
+// discovery but is blocked from the token response.
+func TestBrowserCORS(t *testing.T) {
+	browserBin, driverBin := chromiumPaths(t)
+	s := startServer(t, "")
+	// Two local listeners: two origins serving the same single-page app.
+	origins := make([]string, 2)
+	lns := make([]net.Listener, 2)
+	for i := range lns {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lns[i], origins[i] = ln, "http://"+ln.Addr().String()
+	}
+	c := addClient(t, s.db, "SPA", "--allowed-origin", origins[0])
+	page := `<!doctype html><html lang="en"><title>SPA</title><p id="out">pending</p><script>
+const out = document.getElementById('out');
+(async () => {
+  let step = 'discovery';
+  try {
+    const disc = await (await fetch(` + jsString(s.issuer()+"/.well-known/openid-configuration") + `)).json();
+    step = 'token';
+    const r = await fetch(disc.token_endpoint, {method: 'POST',
+      headers: {'Authorization': 'Basic ' + btoa(` + jsString(c.ID+":"+c.Secret) + `), 'Content-Type': 'application/x-www-form-urlencoded'},
+      body: 'grant_type=client_credentials&scope=read'});
+    const j = await r.json();
+    out.textContent = j.token_type === 'Bearer' && j.access_token ? 'token' : 'no token: ' + JSON.stringify(j);
+  } catch (e) { out.textContent = 'blocked at ' + step; }
+  out.className = 'done';
+})();
+</script></html>`
+	for _, ln := range lns {
+		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			_, _ = io.WriteString(w, page)
+		})}
+		go func() { _ = srv.Serve(ln) }()
+		t.Cleanup(func() { _ = srv.Close() })
+	}
+	wd := startWebDriver(t, browserBin, driverBin)
+	for i, want := range []string{"token", "blocked at token"} {
+		wd.navigate(origins[i] + "/")
+		wd.find("#out.done")
+		if src := wd.source(); !strings.Contains(src, `<p id="out" class="done">`+want+`</p>`) {
+			t.Errorf("from %s: want %q; page:\n%s", origins[i], want, src)
+		}
+	}
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

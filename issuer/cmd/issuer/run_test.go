@@ -74,6 +74,7 @@ func TestMisuse(t *testing.T) {
 		{"unknown response type", "", []string{"client", "add", "--db", db, "--name", "a", "--grant", "password", "--response-type", "code token"}, 2, `response type "code token"`},
 		{"unknown id token alg", "", []string{"client", "add", "--db", db, "--name", "a", "--grant", "password", "--id-token-alg", "none"}, 2, `id token algorithm "none"`},
 		{"unknown owner", "", []string{"client", "add", "--db", db, "--name", "a", "--grant", "password", "--owner", "nobody"}, 1, `no user with id or username "nobody"`},
+		{"origin with a path", "", []string{"client", "add", "--db", db, "--name", "a", "--grant", "password", "--allowed-origin", "https://a.example/app"}, 2, `--allowed-origin: origin "https://a.example/app" has a path`},
 		{"post-logout URI with fragment", "", []string{"client", "add", "--db", db, "--name", "a", "--grant", "password", "--post-logout-redirect-uri", "https://a.example/#f"}, 2, "has a fragment"},
 		{"show without id", "", []string{"client", "show", "--db", db}, 2, "client show: missing client id or name"},
 		{"show two ids", "", []string{"client", "show", "a", "b", "--db", db}, 2, `unexpected argument "b"`},
@@ -149,14 +150,16 @@ func TestClientCommands(t *testing.T) {
 	mustRunIn(t, "alice-password\n", "user", "add", "--db", db, "--username", "alice", "--password-stdin")
 	mustRunIn(t, "", "client", "add", "--db", db, "--name", "rp", "--owner", "alice", "--grant", "authorization_code",
 		"--redirect-uri", "https://rp.example/cb", "--response-type", "code id_token", "--response-type", "id_token",
-		"--allow-plain-pkce", "--id-token-alg", "ES256", "--post-logout-redirect-uri", "https://rp.example/bye")
+		"--allow-plain-pkce", "--id-token-alg", "ES256", "--post-logout-redirect-uri", "https://rp.example/bye",
+		"--allowed-origin", "HTTPS://RP.example:443", "--allowed-origin", "http://127.0.0.1:3000")
 	out = mustRunIn(t, "", "client", "show", "rp", "--db", db, "--json")
 	var rp store.Client
 	if err := json.Unmarshal([]byte(out), &rp); err != nil {
 		t.Fatal(err)
 	}
 	if rp.OwnerUserID == "" || rp.OwnerUserID == "alice" || strings.Join(rp.ResponseTypes, ",") != "code id_token,id_token" ||
-		!rp.AllowPlainPKCE || rp.IDTokenSignedResponseAlg != "ES256" || strings.Join(rp.PostLogoutRedirectURIs, ",") != "https://rp.example/bye" {
+		!rp.AllowPlainPKCE || rp.IDTokenSignedResponseAlg != "ES256" || strings.Join(rp.PostLogoutRedirectURIs, ",") != "https://rp.example/bye" ||
+		strings.Join(rp.AllowedOrigins, ",") != "https://rp.example,http://127.0.0.1:3000" {
 		t.Errorf("client show rp --json = %s", out)
 	}
 	out = mustRunIn(t, "", "client", "show", "rp", "--db", db)
