@@ -186,13 +186,17 @@ func (b *browser) redirectError(ctx *fasthttp.RequestCtx, r *authzRequest, ae *a
 
 // redirectResponse sends an authorization response: params, then state
 // when the request had one, then iss, in the query or the fragment of the
-// redirect URI as the response mode says. A query the registered URI
+// redirect URI or in a form posted to it, as the response mode says. A query the registered URI
 // already has is kept (RFC 6749 §3.1.2).
 func (b *browser) redirectResponse(ctx *fasthttp.RequestCtx, r *authzRequest, ps []param) {
 	if r.state != "" {
 		ps = append(ps, param{"state", r.state})
 	}
 	ps = append(ps, param{"iss", b.s.cfg.Issuer})
+	if r.responseMode == modeFormPost {
+		b.formPost(ctx, r.redirectURI, ps)
+		return
+	}
 	var loc strings.Builder
 	loc.WriteString(r.redirectURI)
 	sep := byte('#')

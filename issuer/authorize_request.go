@@ -35,10 +35,13 @@ const (
 )
 
 // Response modes: the query for codes, the fragment for anything carrying
-// a token (OAuth 2.0 Multiple Response Type Encoding Practices §2.1).
+// a token (OAuth 2.0 Multiple Response Type Encoding Practices §2.1), or,
+// when the client asks, an auto-submitted form (OAuth 2.0 Form Post
+// Response Mode).
 const (
 	modeQuery    = "query"
 	modeFragment = "fragment"
+	modeFormPost = "form_post"
 )
 
 // Other parameters and their bounds.
@@ -63,7 +66,7 @@ type authzRequest struct {
 	sentURI     string // redirect_uri as sent, "" when omitted
 
 	responseType string // canonical; "" until parsed
-	responseMode string // modeQuery or modeFragment
+	responseMode string // modeQuery, modeFragment or modeFormPost
 	modeSent     string // response_mode as sent
 	state        string
 	scope        string // granted, canonical
@@ -118,6 +121,13 @@ func (r *authzRequest) parse(f *form) *authzError {
 	case "":
 	case modeFragment:
 		r.responseMode = modeFragment
+	case modeFormPost:
+		// The form's action must be a web URL: a browser cannot POST to
+		// a native app's custom scheme.
+		if !strings.HasPrefix(r.redirectURI, "https://") && !strings.HasPrefix(r.redirectURI, "http://") {
+			return authzErr(CodeInvalidRequest, "response_mode form_post needs an http or https redirect URI")
+		}
+		r.responseMode = modeFormPost
 	case modeQuery:
 		if known && canon != respCode {
 			return authzErr(CodeInvalidRequest, "response_mode query is not allowed with tokens in the response")

@@ -3,6 +3,7 @@ package issuer
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"html"
 	"net/url"
 	"regexp"
 	"strings"
@@ -493,7 +494,7 @@ func TestAuthorizeResponseTypes(t *testing.T) {
 		{"id_token needs nonce", "hybrid", "id_token", []string{"scope", "openid"}, true, "invalid_request"},
 		{"id_token needs openid", "hybrid", "id_token", []string{"scope", "read", "nonce", "n"}, true, "invalid_request"},
 		{"query mode with tokens", "hybrid", "token", []string{"response_mode", "query"}, true, "invalid_request"},
-		{"form_post unsupported", "web", "code", []string{"response_mode", "form_post"}, false, "invalid_request"},
+		{"unknown response_mode", "web", "code", []string{"response_mode", "web_message"}, false, "invalid_request"},
 		{"request object", "web", "code", []string{"request", "eyJ.x.y"}, false, "request_not_supported"},
 		{"request_uri", "web", "code", []string{"request_uri", "https://x.example/r"}, false, "request_uri_not_supported"},
 		{"repeated scope", "web", "code", []string{"scope", "read", "scope", "read"}, false, "invalid_request"},
@@ -659,4 +660,66 @@ func TestAuthorizeIssAndStateEverywhere(t *testing.T) {
 func halfSHA256(v string) string {
 	sum := sha256.Sum256([]byte(v))
 	return base64.RawURLEncoding.EncodeToString(sum[:16])
+}
+
+// TestAuthorizeFormPost: with response_mode=form_post the response is a
+// page whose form carries the parameters (code or error, state, iss) to
+// the redirect URI, submitted by its one script, which the page's CSP
+// allows by hash and nothing else; the issuer's CSRF token never leaves.
+// A redirect URI a browser cannot POST to gets the error the usual way.
+func TestAuthorizeFormPost(t *testing.T) {
+	h := newBH(t, Config{})
+	authzClients(h)
+	h.addClient(store.Client{ID: "native", Type: store.Public, RedirectURIs: []string{"com.example.app:/cb"}})
+	b := h.browser()
+	b.mustLogin()
+	formOf := func(r *tresp) (action string, fields url.Values) {
+		t.Helper()
+		if r.StatusCode != 200 || r.Header.Get("Location") != "" {
+			t.Fatalf("form_post answer %d, Location %q", r.StatusCode, r.Header.Get("Location"))
+		}
+		m := regexp.MustCompile(`<form method="post" action="([^"]*)" id="response">`).FindStringSubmatch(r.body)
+		if m == nil {
+			t.Fatalf("no response form:\n%s", r.body)
+		}
+		fields = url.Values{}
+		for _, f := range regexp.MustCompile(`<input type="hidden" name="([^"]*)" value="([^"]*)">`).FindAllStringSubmatch(r.body, -1) {
+			fields.Add(html.UnescapeString(f[1]), html.UnescapeString(f[2]))
+		}
+		return html.UnescapeString(m[1]), fields
+	}
+
+	r := b.get(authorizeURL("client_id", "skip", "response_type", "code", "state", `s&"<x>`, "response_mode", "form_post"))
+	action, f := formOf(r)
+	if action != webCB || f.Get("code") == "" || f.Get("state") != `s&"<x>` || f.Get("iss") != testIssuer || f.Has(csrfField) || len(f) != 3 {
+		t.Errorf("form to %q with %v", action, f)
+	}
+	script := regexp.MustCompile(`<script>([^<]*)</script>`).FindAllStringSubmatch(r.body, -1)
+	if len(script) != 1 {
+		t.Fatalf("want exactly one script, got %v", script)
+	}
+	sum := sha256.Sum256([]byte(script[0][1]))
+	csp := r.Header.Get("Content-Security-Policy")
+	if want := "script-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(csp, want) ||
+		!strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("CSP %q lacks %q", csp, want)
+	}
+	if rec, _ := h.db.Code(f.Get("code")); rec == nil || rec.ClientID != "skip" {
+		t.Errorf("posted code is not a stored code of skip: %+v", rec)
+	}
+
+	// Consent, then the answer as a form; errors too.
+	cf := getConsent(t, b, "client_id", "web", "redirect_uri", webCB, "response_type", "code", "state", "st", "response_mode", "form_post")
+	cf.Set("allow", "1")
+	if action, f := formOf(b.post("/o/authorize/", cf)); action != webCB || f.Get("code") == "" || f.Get("state") != "st" {
+		t.Errorf("after consent: form to %q with %v", action, f)
+	}
+	if action, f := formOf(b.get(authorizeURL("client_id", "web", "redirect_uri", webCB, "response_type", "code", "scope", "admin", "response_mode", "form_post"))); action != webCB ||
+		f.Get("error") != "invalid_scope" || f.Has("code") {
+		t.Errorf("error: form to %q with %v", action, f)
+	}
+
+	r = b.get(authorizeURL("client_id", "native", "response_type", "code", "code_challenge", strings.Repeat("a", 43),
+		"code_challenge_method", "S256", "state", "st", "response_mode", "form_post"))
+	wantAuthzResponse(t, r, "com.example.app:/cb", false, map[string]string{"error": "invalid_request", "state": "st"})
 }

@@ -98,7 +98,7 @@ func (s *Server) buildMetadata(signerAlgs []string) (staticDoc, error) {
 		IntrospectionEndpoint:                      iss + "/introspect/",
 		ScopesSupported:                            scopes,
 		ResponseTypesSupported:                     []string{respCode, respCodeIDToken, respIDToken, respToken},
-		ResponseModesSupported:                     []string{modeQuery, modeFragment},
+		ResponseModesSupported:                     []string{modeQuery, modeFragment, modeFormPost},
 		GrantTypesSupported:                        grants,
 		SubjectTypesSupported:                      []string{"public"},
 		IDTokenSigningAlgValuesSupported:           idAlgs,

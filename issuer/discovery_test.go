@@ -49,7 +49,7 @@ func TestDiscovery(t *testing.T) {
 		"grant_types_supported":                 {"authorization_code", "client_credentials", "implicit", "password", "refresh_token"},
 		"token_endpoint_auth_methods_supported": {"client_secret_basic", "client_secret_post", "none"},
 		"response_types_supported":              {"code", "code id_token", "id_token", "token"},
-		"response_modes_supported":              {"query", "fragment"},
+		"response_modes_supported":              {"query", "fragment", "form_post"},
 		"prompt_values_supported":               {"none", "login", "consent", "select_account"},
 		"subject_types_supported":               {"public"},
 		"code_challenge_methods_supported":      {"S256"},

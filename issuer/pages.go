@@ -2,8 +2,12 @@ package issuer
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"html/template"
+	"net/url"
+	"strings"
 
 	"github.com/valyala/fasthttp"
 )
@@ -11,7 +15,8 @@ import (
 // The browser pages are html/template files embedded from pages/: one
 // layout, one content template per page, and a stylesheet served at
 // {issuer}/static/style.css. Every value is escaped by html/template; no page
-// carries a script, inline or not.
+// carries a script, inline or not, but the form_post response page, whose
+// one inline script is allowed by its hash.
 
 //go:embed pages/*.html pages/style.css
 var pageFiles embed.FS
@@ -19,7 +24,7 @@ var pageFiles embed.FS
 // pageTemplates maps a page name to its parsed layout + content template.
 var pageTemplates = func() map[string]*template.Template {
 	m := map[string]*template.Template{}
-	for _, name := range []string{"login", "consent", "message"} {
+	for _, name := range []string{"login", "consent", "message", "formpost"} {
 		m[name] = template.Must(template.ParseFS(pageFiles, "pages/layout.html", "pages/"+name+".html"))
 	}
 	return m
@@ -50,6 +55,17 @@ type page struct {
 	Login      *loginPage
 	Consent    *consentPage
 	Message    *messagePage
+	FormPost   *formPostPage
+}
+
+// formPostPage is an authorization response in OAuth 2.0 Form Post
+// Response Mode: a form of the response parameters that a script submits
+// to the redirect URI at once (a button does without scripts).
+type formPostPage struct {
+	Host   string       // the redirect URI's host, shown while it submits
+	Action template.URL // the redirect URI, registered and exactly matched
+	Fields []hiddenField
+	Script template.JS // formPostScript
 }
 
 type loginPage struct {
@@ -117,6 +133,28 @@ func (b *browser) renderPage(ctx *fasthttp.RequestCtx, status int, name string, 
 // renderMessage answers status with a page of plain paragraphs.
 func (b *browser) renderMessage(ctx *fasthttp.RequestCtx, status int, title string, paragraphs ...string) {
 	b.renderPage(ctx, status, "message", &page{Title: title, Message: &messagePage{Paragraphs: paragraphs}})
+}
+
+// formPostScript submits the form_post page's form; formPostCSP allows it,
+// and nothing else, by its hash.
+const formPostScript = `document.getElementById("response").submit()`
+
+var formPostCSP = func() string {
+	sum := sha256.Sum256([]byte(formPostScript))
+	return strings.Replace(pageCSP, "script-src 'none'", "script-src 'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'", 1)
+}()
+
+// formPost answers with the form_post page posting params to redirectURI.
+func (b *browser) formPost(ctx *fasthttp.RequestCtx, redirectURI string, params []param) {
+	fp := &formPostPage{Action: template.URL(redirectURI), Script: formPostScript}
+	if u, err := url.Parse(redirectURI); err == nil {
+		fp.Host = u.Host
+	}
+	for _, p := range params {
+		fp.Fields = append(fp.Fields, hiddenField{Name: p.name, Value: p.value})
+	}
+	b.renderPage(ctx, fasthttp.StatusOK, "formpost", &page{Title: "Continuing", FormPost: fp})
+	ctx.Response.Header.Set("Content-Security-Policy", formPostCSP)
 }
 
 // setPageHeaders sets the security headers of every browser response,

@@ -202,6 +202,26 @@ func (wd *webDriver) click(css string) {
 // fills in the login form, presses Allow, and lands on the redirect URI
 // with a code, the state and iss; x/oauth2 then redeems the code.
 func TestBrowserLoginAndConsent(t *testing.T) {
+	browserCodeFlow(t, "")
+}
+
+// TestBrowserFormPost: the same run with response_mode=form_post: the
+// issuer's page submits the response to the redirect URI by its one
+// script, which its Content-Security-Policy allows by hash.
+func TestBrowserFormPost(t *testing.T) {
+	browserCodeFlow(t, "form_post")
+}
+
+// callback is what arrived at the client's redirect URI.
+type callback struct {
+	method string
+	params url.Values // the query, or the posted form
+}
+
+// browserCodeFlow signs in and allows in chromium, then checks what reaches
+// the redirect URI (in the query, or posted with responseMode form_post)
+// and redeems the code with x/oauth2.
+func browserCodeFlow(t *testing.T, responseMode string) {
 	browserBin, driverBin := chromiumPaths(t)
 
 	// The client's redirect URI: a local listener that records what arrives.
@@ -210,14 +230,19 @@ func TestBrowserLoginAndConsent(t *testing.T) {
 		t.Fatal(err)
 	}
 	redirectURI := "http://" + ln.Addr().String() + "/cb"
-	arrived := make(chan url.Values, 1)
+	arrived := make(chan callback, 1)
 	cb := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/cb" {
 			http.NotFound(w, r)
 			return
 		}
+		params := r.URL.Query()
+		if r.Method == http.MethodPost {
+			_ = r.ParseForm()
+			params = r.PostForm
+		}
 		select {
-		case arrived <- r.URL.Query():
+		case arrived <- callback{r.Method, params}:
 		default:
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -236,7 +261,11 @@ func TestBrowserLoginAndConsent(t *testing.T) {
 	}
 	verifier := oauth2.GenerateVerifier()
 	const state = "st-Ä 1/2"
-	authURL := cfg.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier))
+	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}
+	if responseMode != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("response_mode", responseMode))
+	}
+	authURL := cfg.AuthCodeURL(state, opts...)
 
 	wd := startWebDriver(t, browserBin, driverBin)
 	wd.navigate(authURL)
@@ -259,18 +288,23 @@ func TestBrowserLoginAndConsent(t *testing.T) {
 	}
 	wd.click(`button[name="allow"]`)
 
-	var q url.Values
+	var got callback
 	select {
-	case q = <-arrived:
+	case got = <-arrived:
 	case <-time.After(30 * time.Second):
 		t.Fatalf("the browser never reached the redirect URI; it is at %s\n%s", wd.currentURL(), wd.source())
 	}
+	q := got.params
 	if q.Get("state") != state || q.Get("iss") != s.issuer() || len(q.Get("code")) < 43 || q.Get("error") != "" {
 		t.Fatalf("redirect carried %v", q)
 	}
 	wd.find("#done")
-	if u := wd.currentURL(); !strings.HasPrefix(u, redirectURI+"?") {
-		t.Errorf("browser ended at %s", u)
+	wantMethod, wantURL := http.MethodGet, redirectURI+"?"
+	if responseMode == "form_post" {
+		wantMethod, wantURL = http.MethodPost, redirectURI
+	}
+	if u := wd.currentURL(); got.method != wantMethod || !strings.HasPrefix(u, wantURL) {
+		t.Errorf("browser arrived by %s and ended at %s", got.method, u)
 	}
 
 	tok, err := cfg.Exchange(context.Background(), q.Get("code"), oauth2.VerifierOption(verifier))
