@@ -45,6 +45,10 @@ func (b *browser) handleAuthorize(ctx *fasthttp.RequestCtx) {
 		b.redirectError(ctx, r, ae)
 		return
 	}
+	if ae := b.checkIDTokenHint(r, &f); ae != nil {
+		b.redirectError(ctx, r, ae)
+		return
+	}
 	sess, err := b.currentSession(ctx)
 	if err != nil {
 		b.s.log.Error("issuer: reading session", "err", err)
@@ -119,10 +123,12 @@ func (b *browser) badAuthzRequest(ctx *fasthttp.RequestCtx, msg string) {
 }
 
 // needsLogin reports whether the user must (re-)authenticate: no session,
-// prompt=login, or a session older than max_age (whole seconds, so
-// max_age=0 is met by a login in the same second).
+// prompt=login, a session older than max_age (whole seconds, so
+// max_age=0 is met by a login in the same second), or a session of another
+// user than id_token_hint names (OpenID Connect Core §3.1.2.1: with
+// prompt=none that is login_required).
 func (b *browser) needsLogin(r *authzRequest, sess *loginSession) bool {
-	if sess == nil || r.promptLogin {
+	if sess == nil || r.promptLogin || (r.hintSub != "" && sess.user.ID != r.hintSub) {
 		return true
 	}
 	if r.maxAge >= 0 {
@@ -133,15 +139,16 @@ func (b *browser) needsLogin(r *authzRequest, sess *loginSession) bool {
 }
 
 // authorizeURLForLogin is the authorization request to resume after the
-// login page: the same parameters as a GET, minus prompt=login and max_age
-// (else the fresh login would be demanded again: forever for prompt=login,
-// and for max_age=0 whenever the redirect back lands in the next second of
-// auth_time). The login the page performs satisfies both.
+// login page: the same parameters as a GET, minus prompt=login, max_age
+// and id_token_hint (else the fresh login would be demanded again: forever
+// for prompt=login or a user signing in as someone else than the hint
+// names, and for max_age=0 whenever the redirect back lands in the next
+// second of auth_time). The login the page performs satisfies them all.
 func (b *browser) authorizeURLForLogin(f *form) string {
 	var q strings.Builder
 	for _, p := range f.params {
 		v := p.value
-		if p.name == "max_age" {
+		if p.name == "max_age" || p.name == "id_token_hint" {
 			continue
 		}
 		if p.name == "prompt" {

@@ -78,7 +78,8 @@ type authzRequest struct {
 	promptNone   bool
 	promptLogin  bool
 	promptCons   bool
-	maxAge       int64 // -1 when absent
+	maxAge       int64  // -1 when absent
+	hintSub      string // the user id_token_hint names, "" without one
 	approval     string
 }
 

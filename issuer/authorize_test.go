@@ -723,3 +723,46 @@ func TestAuthorizeFormPost(t *testing.T) {
 		"code_challenge_method", "S256", "state", "st", "response_mode", "form_post"))
 	wantAuthzResponse(t, r, "com.example.app:/cb", false, map[string]string{"error": "invalid_request", "state": "st"})
 }
+
+// TestAuthorizeIDTokenHint: a session of the user id_token_hint names
+// counts; another user's session does not (prompt=none: login_required;
+// otherwise the login page, whose resume URL drops the hint); a hint that
+// is not our ID token is invalid_request.
+func TestAuthorizeIDTokenHint(t *testing.T) {
+	h := newBH(t, Config{})
+	authzClients(h)
+	alice := h.browser()
+	alice.mustLogin()
+	hint := idTokenFor(t, alice)
+	req := func(extra ...string) string {
+		return authorizeURL(append([]string{"client_id", "skip", "response_type", "code", "state", "st", "id_token_hint", hint}, extra...)...)
+	}
+	if r := alice.get(req("prompt", "none")); r.StatusCode != 302 {
+		t.Fatalf("alice with her own hint: %d", r.StatusCode)
+	} else if got := wantAuthzResponse(t, r, webCB, false, map[string]string{"state": "st"}); got.Get("code") == "" {
+		t.Errorf("alice with her own hint: %v", got)
+	}
+
+	if err := h.db.CreateUser(&store.User{Username: "bob", PasswordHash: bhPasswordHash()}); err != nil {
+		t.Fatal(err)
+	}
+	bob := h.browser()
+	if r := bob.login("", "bob", bhPassword); r.StatusCode != 303 {
+		t.Fatalf("bob's login: %d", r.StatusCode)
+	}
+	wantAuthzResponse(t, bob.get(req("prompt", "none")), webCB, false, map[string]string{"error": "login_required", "state": "st"})
+	r := bob.get(req())
+	loc := r.location(t)
+	if r.StatusCode != 302 || loc.Path != "/o/login/" {
+		t.Fatalf("bob with alice's hint: %d to %v, want the login page", r.StatusCode, loc)
+	}
+	if next := loc.Query().Get("next"); strings.Contains(next, "id_token_hint") || !strings.Contains(next, "client_id=skip") {
+		t.Errorf("login resumes at %q", next)
+	}
+
+	forged := hint[:strings.LastIndexByte(hint, '.')+1] + "AAAA"
+	for _, bad := range []string{forged, "e30.e30.e30", "x"} {
+		r := alice.get(authorizeURL("client_id", "skip", "response_type", "code", "state", "st", "id_token_hint", bad))
+		wantAuthzResponse(t, r, webCB, false, map[string]string{"error": "invalid_request", "state": "st"})
+	}
+}

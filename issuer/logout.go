@@ -122,7 +122,7 @@ func (b *browser) parseLogout(f *form) (lr *logoutRequest, msg string) {
 	}
 	lr.state = state
 	if hint != "" {
-		aud, ok := b.verifyIDTokenHint(hint)
+		aud, _, ok := b.verifyIDTokenHint(hint)
 		if !ok {
 			return nil, "The id_token_hint is not an ID token issued here."
 		}
