@@ -2,17 +2,18 @@ package edge
 
 import (
 	"net/http"
-	"strings"
 	"sync"
+
+	"github.com/tollgate/tollgate/internal/xauth"
 )
 
 // Headers set on allowed requests. Every incoming header starting with
-// X-Auth- is removed first, so a client cannot forge them.
+// X-Auth- (in any case, or with underscores: see xauth.IsField) is removed
+// first, so a client cannot forge them.
 const (
 	HeaderSubject  = "X-Auth-Subject"
 	HeaderClientID = "X-Auth-Client-Id"
 	HeaderScope    = "X-Auth-Scope"
-	authPrefix     = "X-Auth-"
 )
 
 // decisions recycles Decisions (and their buffers) across requests.
@@ -54,10 +55,11 @@ func (h *Host) Handler(next http.Handler) http.Handler {
 	})
 }
 
-// stripAuthHeaders removes every X-Auth-* header (keys are canonical).
+// stripAuthHeaders removes every X-Auth-* header, in any spelling
+// xauth.IsField accepts.
 func stripAuthHeaders(hdr http.Header) {
 	for k := range hdr {
-		if len(k) >= len(authPrefix) && strings.EqualFold(k[:len(authPrefix)], authPrefix) {
+		if xauth.IsField(k) {
 			delete(hdr, k)
 		}
 	}

@@ -7,6 +7,7 @@ package forward
 import (
 	"bytes"
 	"errors"
+	"io"
 	"iter"
 	"net"
 	"net/netip"
@@ -16,6 +17,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/tollgate/tollgate/internal/linger"
+	"github.com/tollgate/tollgate/internal/xauth"
 )
 
 // StreamAfter is how much of a request or response body is read before
@@ -130,6 +132,7 @@ func (u *Upstream) Serve(ctx *fasthttp.RequestCtx) {
 		}
 		stripHop(&req.Header)
 	}
+	guardTrailer(req)
 	var ip [64]byte
 	req.Header.AddBytesV("X-Forwarded-For", appendRemoteIP(ip[:0], ctx))
 	resp := &ctx.Response
@@ -200,6 +203,55 @@ func hasHopHeader(headers iter.Seq2[[]byte, []byte]) bool {
 		}
 	}
 	return false
+}
+
+// guardTrailer makes sure no X-Auth-* field in the trailer of a streamed
+// chunked request body reaches the upstream. That trailer is read while the
+// body is copied upstream, long after the auth middleware stripped the
+// incoming X-Auth-* fields, and fasthttp then writes it out as it arrived
+// (and its Peek, for one, returns trailer fields like header fields).
+// fasthttp itself refuses X-Forwarded-* and Authorization in trailers.
+func guardTrailer(req *fasthttp.Request) {
+	if req.IsBodyStream() && req.Header.ContentLength() == -1 {
+		req.SetBodyStream(&trailerGuard{r: req.BodyStream(), h: &req.Header}, -1)
+	}
+}
+
+// trailerGuard is a chunked request body that, once its trailer has been
+// read (at EOF, before fasthttp writes the trailer upstream), drops the
+// trailer's X-Auth-* fields.
+type trailerGuard struct {
+	r io.Reader
+	h *fasthttp.RequestHeader
+}
+
+func (g *trailerGuard) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	if err == io.EOF {
+		dropAuthTrailers(g.h)
+	}
+	return n, err
+}
+
+// dropAuthTrailers removes the X-Auth-* names (see xauth.IsField) from h's
+// trailer set, which takes their values out of the trailer section. Call it
+// only once the header section has been written: fasthttp moves the values
+// of names dropped from the set into the header section.
+func dropAuthTrailers(h *fasthttp.RequestHeader) {
+	found := false
+	for k := range h.Trailers() {
+		found = found || xauth.IsField(k)
+	}
+	if !found {
+		return
+	}
+	var keep []byte
+	for k := range h.Trailers() {
+		if !xauth.IsField(k) {
+			keep = append(append(keep, k...), ',')
+		}
+	}
+	_ = h.SetTrailerBytes(bytes.TrimSuffix(keep, []byte(",")))
 }
 
 // appendRemoteIP appends the client's IP address, as net.IP.String writes

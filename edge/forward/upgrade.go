@@ -51,6 +51,7 @@ func (u *Upstream) upgrade(ctx *fasthttp.RequestCtx) {
 	stripHop(&req.Header)
 	req.Header.SetBytesV(fasthttp.HeaderUpgrade, proto)
 	req.Header.Set(fasthttp.HeaderConnection, "Upgrade")
+	guardTrailer(req)
 	var ip [64]byte
 	req.Header.AddBytesV("X-Forwarded-For", appendRemoteIP(ip[:0], ctx))
 
