@@ -39,7 +39,7 @@ func (s *strList) Set(v string) error { *s = append(*s, v); return nil }
 // "edge workerd"). On -h it returns nil and status 0; on misuse it writes
 // the error and the usage to stderr and returns nil and status 2.
 func parseCommand(cmd string, args []string, stderr io.Writer) (*proxyConfig, int) {
-	c, err := parseProxy(args, stderr)
+	c, err := parseProxy(cmd, args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil, 0
 	}
@@ -50,9 +50,12 @@ func parseCommand(cmd string, args []string, stderr io.Writer) (*proxyConfig, in
 	return c, 0
 }
 
-// parseProxy parses the flags of `edge proxy` and `edge workerd`.
-func parseProxy(args []string, stderr io.Writer) (*proxyConfig, error) {
-	fs := flag.NewFlagSet("edge proxy", flag.ContinueOnError)
+// parseProxy parses the flags of cmd, `edge proxy` or `edge workerd`: the
+// same policy flags, but workerd has no admin listener, instance pool or
+// compilation cache of ours, and its Workers script refreshes on its own
+// schedule, so those flags are the proxy's alone.
+func parseProxy(cmd string, args []string, stderr io.Writer) (*proxyConfig, error) {
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
 		c                                   proxyConfig
@@ -70,10 +73,12 @@ func parseProxy(args []string, stderr io.Writer) (*proxyConfig, error) {
 	fs.StringVar(&jwksURL, "jwks-url", "", "URL of the issuer's JWKS")
 	fs.StringVar(&revocURL, "revocations-url", "", "URL of the issuer's revocation feed")
 	fs.StringVar(&c.module, "module", "", "validator module to run (default: the embedded validator.wasm)")
-	fs.StringVar(&c.adminListen, "admin-listen", "127.0.0.1:9901", "address for /healthz and /metrics")
-	fs.StringVar(&c.cacheDir, "cache-dir", "", "compilation cache directory (default: under the user cache dir)")
-	fs.IntVar(&c.pool, "pool", 0, "module instances (default: GOMAXPROCS)")
-	fs.DurationVar(&c.minRefresh, "min-refresh", 0, "shortest interval between JWKS / revocation fetches (default 30s)")
+	if cmd == "edge proxy" {
+		fs.StringVar(&c.adminListen, "admin-listen", "127.0.0.1:9901", "address for /healthz and /metrics")
+		fs.StringVar(&c.cacheDir, "cache-dir", "", "compilation cache directory (default: under the user cache dir)")
+		fs.IntVar(&c.pool, "pool", 0, "module instances (default: GOMAXPROCS)")
+		fs.DurationVar(&c.minRefresh, "min-refresh", 0, "shortest interval between JWKS / revocation fetches (default 30s)")
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err

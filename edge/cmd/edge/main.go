@@ -3,7 +3,7 @@
 // Usage:
 //
 //	edge proxy --listen ADDR --upstream URL (--policy FILE | --issuer ISS --audience AUD [--scope S]… (--jwks-file F | --jwks-url U) [--revocations-url U]) [--module PATH] [--admin-listen ADDR]
-//	edge workerd …same flags as proxy…   (the Workers script on Cloudflare's workerd)
+//	edge workerd …the policy flags of proxy…   (the Workers script on Cloudflare's workerd)
 //	edge envoy-config --policy FILE [--wasm PATH] [--listen ADDR] [--upstream URL]
 //
 // proxy is a fasthttp reverse proxy: requests with a valid token reach the
@@ -23,7 +23,7 @@ import (
 
 const usage = `usage:
   edge proxy --listen ADDR --upstream URL (--policy FILE | --issuer ISS --audience AUD [--scope S]... (--jwks-file F | --jwks-url U) [--revocations-url U]) [--module PATH] [--admin-listen ADDR]
-  edge workerd ...same flags as proxy...
+  edge workerd ...the policy flags of proxy, --listen, --upstream, --module...
   edge envoy-config --policy FILE
 `
 

@@ -73,6 +73,7 @@ func TestMisuse(t *testing.T) {
 		{"no command", nil, "usage:"},
 		{"unknown command", []string{"serve"}, `unknown command "serve"`},
 		{"workerd without flags", []string{"workerd"}, "--listen is required"},
+		{"workerd with a proxy-only flag", []string{"workerd", "--listen", ":0", "--upstream", "http://x", "--pool", "2"}, "flag provided but not defined: -pool"},
 		{"envoy-config without policy", []string{"envoy-config"}, "--policy FILE is required"},
 		{"unknown flag", append(base, "--nope"), "flag provided but not defined: -nope"},
 		{"no listen", []string{"proxy", "--upstream", "http://x"}, "--listen is required"},
@@ -159,7 +160,7 @@ func (s *signer) token(t *testing.T, sub, scope string, ttl time.Duration) strin
 // admin base URLs.
 func startProxy(t *testing.T, args ...string) (proxyURL, adminURL string) {
 	t.Helper()
-	c, err := parseProxy(append([]string{"--listen", "127.0.0.1:0", "--module", modulePath, "--cache-dir", cacheDir}, args...), io.Discard)
+	c, err := parseProxy("edge proxy", append([]string{"--listen", "127.0.0.1:0", "--module", modulePath, "--cache-dir", cacheDir}, args...), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
