@@ -18,7 +18,9 @@ import (
 //     reuse, which revokes the family and the access tokens issued in it;
 //   - scope may narrow the original grant (each token must be in it),
 //     never widen it: invalid_scope. The new refresh token keeps the
-//     family's full scope (§6).
+//     family's full scope (§6). Scopes the client is no longer allowed
+//     (issuer client settings changed since) are dropped from the access
+//     token, and requesting one is invalid_scope.
 //
 // Each success returns a new refresh token; the old one is spent. The
 // compare-and-bump of the family's generation is one store transaction,
@@ -60,11 +62,16 @@ func refreshToken(s *Server, ctx *fasthttp.RequestCtx, f *form, c *store.Client,
 	case !now.Before(fam.Expires) || !now.Before(fam.IdleExpires):
 		return errInvalidGrant("refresh token expired")
 	}
-	scope := fam.Scope
+	// The client's allowed scopes may have shrunk since the grant: what
+	// the admin took away is gone from every later access token too.
+	granted := stillAllowed(c, strings.Fields(fam.Scope))
+	scope := strings.Join(granted, " ")
 	if requested != "" {
-		if scope, e = grantScope(requested, strings.Fields(fam.Scope)); e != nil {
+		if scope, e = grantScope(requested, granted); e != nil {
 			return e
 		}
+	} else if scope == "" && fam.Scope != "" {
+		return errInvalidScope("no scope of the grant is still allowed for this client")
 	}
 	u, e := s.grantUser(fam.UserID)
 	if e != nil {

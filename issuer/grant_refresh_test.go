@@ -122,3 +122,25 @@ func TestRefreshLifetimes(t *testing.T) {
 		t.Error("idle lifetime above the absolute one accepted")
 	}
 }
+
+// TestRefreshAfterClientScopesShrink: a scope taken from the client after
+// the grant is gone from the next access token (the OpenID Connect scopes
+// stay), and asking for it is invalid_scope.
+func TestRefreshAfterClientScopesShrink(t *testing.T) {
+	h := newFlowHarness(t, Config{})
+	tk := h.redeem(t, codeOpts{scope: "openid read write"})
+	c, err := h.db.Client("web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Scopes = []string{"read"}
+	if err := h.db.UpdateClient(c, c.Updated); err != nil {
+		t.Fatal(err)
+	}
+	h.srv.InvalidateClient("web")
+	next := mustTokens(t, h.refresh(t, "web", tk.Refresh, ""))
+	if next.Scope != "openid read" || claimsOf(t, next.Access)["scope"] != "openid read" {
+		t.Errorf("after the client lost write: scope %q", next.Scope)
+	}
+	wantGrantError(t, h.refresh(t, "web", next.Refresh, "write"), "invalid_scope")
+}

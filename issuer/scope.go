@@ -1,6 +1,10 @@
 package issuer
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/tollgate/tollgate/issuer/store"
+)
 
 // maxScopeTokens bounds the scope tokens of one request.
 const maxScopeTokens = 64
@@ -63,4 +67,17 @@ func validScopeToken(tok string) bool {
 		}
 	}
 	return tok != ""
+}
+
+// stillAllowed returns the scopes of granted that client c may still be
+// given: its allowed scopes and the OpenID Connect ones, which concern the
+// user and are allowed to every browser-flow client.
+func stillAllowed(c *store.Client, granted []string) []string {
+	out := granted[:0:0]
+	for _, sc := range granted {
+		if contains(c.Scopes, sc) || contains(oidcScopes, sc) {
+			out = append(out, sc)
+		}
+	}
+	return out
 }

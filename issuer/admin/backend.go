@@ -21,6 +21,14 @@ type Backend interface {
 	ListClients(ctx context.Context) ([]*store.Client, error)
 	// ShowClient returns one client.
 	ShowClient(ctx context.Context, ref string) (*store.Client, error)
+	// UpdateClient replaces the settings of client ref with c's: every
+	// field but ID, Type, SecretHash, Created and Updated. c.Updated must
+	// be the client's Updated as read (ShowClient), else the update fails
+	// with store.ErrConflict and changes nothing: two admins cannot
+	// silently overwrite each other. With newSecret a confidential client
+	// gets a fresh secret, returned once; the old one stops working at
+	// once.
+	UpdateClient(ctx context.Context, ref string, c *store.Client, newSecret bool) (updated *store.Client, secret string, err error)
 	// DeleteClient removes one client.
 	DeleteClient(ctx context.Context, ref string) error
 

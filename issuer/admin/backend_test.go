@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tollgate/tollgate/issuer/store"
 )
@@ -49,6 +50,40 @@ var scenario = []step{
 	{"show by id", func(ctx context.Context, b Backend) (any, error) { return b.ShowClient(ctx, "web-id") }},
 	{"show by name", func(ctx context.Context, b Backend) (any, error) { return b.ShowClient(ctx, "spa") }},
 	{"show unknown", func(ctx context.Context, b Backend) (any, error) { return b.ShowClient(ctx, "nope") }},
+	{"update with a new secret", func(ctx context.Context, b Backend) (any, error) {
+		c, err := b.ShowClient(ctx, "web")
+		if err != nil {
+			return nil, err
+		}
+		c.Name, c.Scopes, c.AllowedOrigins = "web2", []string{"read", "write"}, []string{"https://app.example"}
+		c, secret, err := b.UpdateClient(ctx, "web-id", c, true)
+		return []any{c, secret}, err
+	}},
+	{"update stale", func(ctx context.Context, b Backend) (any, error) {
+		c, secret, err := b.UpdateClient(ctx, "web2", &store.Client{Name: "web3", GrantTypes: []string{"password"}, Updated: fixedNow.Add(-time.Hour)}, false)
+		return []any{c, secret}, err
+	}},
+	{"update to a taken name", func(ctx context.Context, b Backend) (any, error) {
+		c, err := b.ShowClient(ctx, "web2")
+		if err != nil {
+			return nil, err
+		}
+		c.Name = "cli"
+		c, secret, err := b.UpdateClient(ctx, "web2", c, false)
+		return []any{c, secret}, err
+	}},
+	{"update public with a new secret", func(ctx context.Context, b Backend) (any, error) {
+		c, err := b.ShowClient(ctx, "cli")
+		if err != nil {
+			return nil, err
+		}
+		c, secret, err := b.UpdateClient(ctx, "cli", c, true)
+		return []any{c, secret}, err
+	}},
+	{"update unknown", func(ctx context.Context, b Backend) (any, error) {
+		c, secret, err := b.UpdateClient(ctx, "nope", &store.Client{Name: "nope", GrantTypes: []string{"password"}}, false)
+		return []any{c, secret}, err
+	}},
 	{"delete by name", func(ctx context.Context, b Backend) (any, error) { return nil, b.DeleteClient(ctx, "spa") }},
 	{"delete again", func(ctx context.Context, b Backend) (any, error) { return nil, b.DeleteClient(ctx, "spa") }},
 	{"add user", func(ctx context.Context, b Backend) (any, error) { return b.AddUser(ctx, "alice", "s3cret") }},
@@ -134,6 +169,10 @@ func TestLocalRemoteSame(t *testing.T) {
 		`add duplicate name: [null,""] | err="store: already exists: client name \"web\" is taken" | is=duplicate`,
 		`is=invalid`, `show unknown: null | err="store: not found: no client with id or name \"nope\"" | is=not_found`,
 		`"state":"active"`, `"state":"next"`,
+		`update with a new secret: [{"client_id":"web-id","name":"web2"`, `"allowed_origins":["https://app.example"]`,
+		`is=conflict`, `update to a taken name: [null,""] | err="store: already exists: client name \"cli\" is taken" | is=duplicate`,
+		`update public with a new secret: [null,""] | err="store: invalid record: a public client has no secret" | is=invalid`,
+		`update unknown: [null,""] | err="store: not found: no client with id or name \"nope\"" | is=not_found`,
 	} {
 		if !strings.Contains(all, must) {
 			t.Errorf("transcript lacks %s:\n%s", must, all)
@@ -145,7 +184,7 @@ func TestLocalRemoteSame(t *testing.T) {
 		t.Errorf("alice's new password not stored through the socket: %v", err)
 	}
 	c, err := servedStore.Client("web-id")
-	if err != nil || c.SecretHash == nil {
-		t.Errorf("web client not stored with a secret hash: %+v, %v", c, err)
+	if err != nil || c.SecretHash == nil || c.Name != "web2" || len(c.Scopes) != 2 {
+		t.Errorf("web client not updated with a secret hash: %+v, %v", c, err)
 	}
 }

@@ -50,6 +50,7 @@ var errorCodes = []struct {
 	{"bad_kek", store.ErrBadKEK},
 	{"locked", store.ErrLocked},
 	{"closed", store.ErrClosed},
+	{"conflict", store.ErrConflict},
 	{"protocol", ErrProtocol},
 }
 

@@ -91,6 +91,39 @@ func (l *Local) ShowClient(_ context.Context, ref string) (*store.Client, error)
 	return c, nil
 }
 
+// UpdateClient implements Backend.
+func (l *Local) UpdateClient(_ context.Context, ref string, c *store.Client, newSecret bool) (*store.Client, string, error) {
+	if c == nil {
+		return nil, "", fmt.Errorf("%w: no client", store.ErrInvalid)
+	}
+	old, err := l.client(ref)
+	if err != nil {
+		return nil, "", err
+	}
+	rec := *c
+	rec.ID, rec.Type, rec.SecretHash = old.ID, old.Type, old.SecretHash
+	if rec.OwnerUserID != "" && rec.OwnerUserID != old.OwnerUserID { // an id or a username
+		u, err := l.user(rec.OwnerUserID)
+		if err != nil {
+			return nil, "", fmt.Errorf("owner: %w", err)
+		}
+		rec.OwnerUserID = u.ID
+	}
+	var secret string
+	if newSecret {
+		if rec.Type != store.Confidential {
+			return nil, "", fmt.Errorf("%w: a public client has no secret", store.ErrInvalid)
+		}
+		secret, rec.SecretHash = store.NewSecret()
+	}
+	if err := l.Store.UpdateClient(&rec, c.Updated); err != nil {
+		return nil, "", err
+	}
+	l.clientChanged(rec.ID)
+	rec.SecretHash = nil
+	return &rec, secret, nil
+}
+
 // DeleteClient implements Backend.
 func (l *Local) DeleteClient(_ context.Context, ref string) error {
 	c, err := l.client(ref)

@@ -22,6 +22,7 @@ const (
 	opClientList   = "client.list"
 	opClientShow   = "client.show"
 	opClientDelete = "client.delete"
+	opClientUpdate = "client.update"
 	opUserAdd      = "user.add"
 	opUserList     = "user.list"
 	opUserDelete   = "user.delete"
@@ -41,6 +42,8 @@ type request struct {
 	Username string        `json:"username,omitempty"`
 	Password string        `json:"password,omitempty"`
 	Alg      string        `json:"alg,omitempty"`
+	// NewSecret asks client.update for a fresh secret.
+	NewSecret bool `json:"new_secret,omitempty"`
 	// ClientRef narrows grants.* to a client; Ref names the user.
 	ClientRef string `json:"client_ref,omitempty"`
 }
@@ -75,6 +78,8 @@ func dispatch(ctx context.Context, b Backend, req *request) *response {
 		res.Clients, err = b.ListClients(ctx)
 	case req.Op == opClientShow:
 		res.Client, err = b.ShowClient(ctx, req.Ref)
+	case req.Op == opClientUpdate:
+		res.Client, res.Secret, err = b.UpdateClient(ctx, req.Ref, req.Client, req.NewSecret)
 	case req.Op == opClientDelete:
 		err = b.DeleteClient(ctx, req.Ref)
 	case req.Op == opUserAdd:

@@ -46,6 +46,15 @@ func (r *Remote) ShowClient(ctx context.Context, ref string) (*store.Client, err
 	return res.Client, err
 }
 
+// UpdateClient implements Backend.
+func (r *Remote) UpdateClient(ctx context.Context, ref string, c *store.Client, newSecret bool) (*store.Client, string, error) {
+	res, err := r.call(ctx, &request{Op: opClientUpdate, Ref: ref, Client: c, NewSecret: newSecret})
+	if err != nil {
+		return nil, "", err
+	}
+	return res.Client, res.Secret, nil
+}
+
 // DeleteClient implements Backend.
 func (r *Remote) DeleteClient(ctx context.Context, ref string) error {
 	_, err := r.call(ctx, &request{Op: opClientDelete, Ref: ref})

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -33,6 +34,48 @@ func (d *DB) CreateClient(c *Client) error {
 		if err := names.Put([]byte(rec.Name), []byte(rec.ID)); err != nil {
 			return err
 		}
+		return put(tx, bucketClients, rec.ID, &rec)
+	})
+	if err != nil {
+		return err
+	}
+	*c = rec
+	return nil
+}
+
+// UpdateClient implements ClientStore.
+func (d *DB) UpdateClient(c *Client, ifUpdated time.Time) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	rec := *c
+	err := d.update(func(tx *bolt.Tx) error {
+		var old Client
+		if err := get(tx, bucketClients, rec.ID, &old, "client"); err != nil {
+			return err
+		}
+		switch {
+		case !ifUpdated.IsZero() && !old.Updated.Equal(ifUpdated):
+			return fmt.Errorf("%w: client %q was updated at %s", ErrConflict, rec.ID, old.Updated.Format(time.RFC3339Nano))
+		case rec.Type != old.Type:
+			return invalid("client type cannot change (%s to %s): delete and add the client", old.Type, rec.Type)
+		case rec.OwnerUserID != "" && tx.Bucket(bucketUsers).Get([]byte(rec.OwnerUserID)) == nil:
+			return invalid("owner user %q does not exist", rec.OwnerUserID)
+		}
+		names := tx.Bucket(bucketClientNames)
+		if rec.Name != old.Name {
+			if names.Get([]byte(rec.Name)) != nil {
+				return fmt.Errorf("%w: client name %q is taken", ErrDuplicate, rec.Name)
+			}
+			if err := names.Delete([]byte(old.Name)); err != nil {
+				return err
+			}
+			if err := names.Put([]byte(rec.Name), []byte(rec.ID)); err != nil {
+				return err
+			}
+		}
+		rec.Created = old.Created
+		rec.Updated = d.stamp()
 		return put(tx, bucketClients, rec.ID, &rec)
 	})
 	if err != nil {

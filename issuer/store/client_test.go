@@ -303,3 +303,56 @@ func TestParseOrigin(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateClient: an update replaces the record and moves the name
+// index, keeps Created, checks the caller's Updated, and refuses a type
+// change, a taken name, an unknown client and an invalid record, writing
+// nothing then.
+func TestUpdateClient(t *testing.T) {
+	d, _ := mustOpen(t, nil)
+	a, b := confidential("a"), confidential("b")
+	for _, c := range []*Client{a, b} {
+		if err := d.CreateClient(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	up := *a
+	up.Name, up.Scopes = "a2", []string{"read"}
+	if err := d.UpdateClient(&up, a.Updated); err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.ClientByName("a2")
+	if err != nil || got.ID != a.ID || !got.Created.Equal(a.Created) || len(got.Scopes) != 1 {
+		t.Fatalf("after update: %+v, %v", got, err)
+	}
+	if _, err := d.ClientByName("a"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("old name still indexed: %v", err)
+	}
+	stale := up
+	stale.Scopes = []string{"write"}
+	for _, tt := range []struct {
+		name      string
+		c         Client
+		ifUpdated time.Time
+		want      error
+	}{
+		{"stale", stale, up.Updated.Add(-time.Second), ErrConflict},
+		{"taken name", func() Client { c := up; c.Name = "b"; return c }(), up.Updated, ErrDuplicate},
+		{"type change", func() Client {
+			c := up
+			c.Type = Public
+			c.SecretHash = nil
+			c.GrantTypes = []string{GrantPassword}
+			return c
+		}(), time.Time{}, ErrInvalid},
+		{"invalid", func() Client { c := up; c.GrantTypes = nil; return c }(), time.Time{}, ErrInvalid},
+		{"unknown", func() Client { c := up; c.ID = "nope"; return c }(), time.Time{}, ErrNotFound},
+	} {
+		if err := d.UpdateClient(&tt.c, tt.ifUpdated); !errors.Is(err, tt.want) {
+			t.Errorf("%s: UpdateClient = %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	if got, _ := d.Client(a.ID); got.Name != "a2" || got.Scopes[0] != "read" {
+		t.Errorf("a refused update wrote: %+v", got)
+	}
+}

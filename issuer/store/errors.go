@@ -22,6 +22,8 @@ var (
 	// not released within Options.Timeout). The issuer server is probably
 	// running; use the admin socket.
 	ErrLocked = errors.New("store: database is locked by another process")
+	// ErrConflict: the record changed since the caller read it.
+	ErrConflict = errors.New("store: changed since read")
 	// ErrClosed: the store has been closed.
 	ErrClosed = errors.New("store: closed")
 

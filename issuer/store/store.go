@@ -33,6 +33,12 @@ type ClientStore interface {
 	ClientByName(name string) (*Client, error)
 	// Clients returns every client, ordered by name.
 	Clients() ([]*Client, error)
+	// UpdateClient validates c and replaces the stored client c.ID with
+	// it, keeping Created and setting Updated. A client whose Updated is
+	// no longer ifUpdated (when that is not zero) gives ErrConflict, an
+	// unknown one ErrNotFound, a name another client has ErrDuplicate, a
+	// change of Type or a failed validation ErrInvalid.
+	UpdateClient(c *Client, ifUpdated time.Time) error
 	// DeleteClient removes the client, or returns ErrNotFound. In the same
 	// transaction it revokes every refresh token family issued to the
 	// client (their access tokens not yet RevocationGrace past exp join the

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -10,17 +12,18 @@ import (
 	"github.com/tollgate/tollgate/issuer/store"
 )
 
-// clientAdd is `issuer client add`.
-func clientAdd(e *env, args []string) error {
-	c := newCommand(e, "client add", `--db PATH --name N --grant G[,G...] [--redirect-uri U]... [--scope "a b"] [--public] [--skip-authorization] [--audience A]... [--alg ES256] [--token-ttl 1h] `+
-		`[--owner USER] [--response-type T]... [--allow-plain-pkce] [--id-token-alg RS256] [--post-logout-redirect-uri U]... [--allowed-origin O]... [--json]`, true)
-	var tmpl store.Client
-	var public bool
+// clientSettingsSynopsis lists the settings flags of client add and update.
+const clientSettingsSynopsis = `[--redirect-uri U]... [--scope "a b"] [--skip-authorization] [--audience A]... [--alg ES256] [--token-ttl 1h] ` +
+	`[--owner USER] [--response-type T]... [--allow-plain-pkce] [--id-token-alg RS256] [--post-logout-redirect-uri U]... [--allowed-origin O]...`
+
+// clientFlags defines the settings flags of client add and update, which
+// write into tmpl, and returns by flag name how to copy that setting from
+// tmpl to another client (update applies the flags given, and only those).
+func clientFlags(c *command, tmpl *store.Client) map[string]func(dst *store.Client) {
 	c.StringVar(&tmpl.Name, "name", "", "unique client `name` (required)")
 	c.Var(listFlag{&tmpl.GrantTypes, ","}, "grant", "allowed grant `types`, comma-separated or repeated (required): "+strings.Join(store.GrantTypes(), ", "))
 	c.Var(listFlag{&tmpl.RedirectURIs, ""}, "redirect-uri", "exact-match redirect `URI` (repeatable)")
 	c.Var(listFlag{&tmpl.Scopes, " "}, "scope", "allowed `scopes`, space-separated (repeatable)")
-	c.BoolVar(&public, "public", false, "public client: no secret (PKCE instead)")
 	c.BoolVar(&tmpl.SkipAuthorization, "skip-authorization", false, "never show the consent page for this client")
 	c.Var(listFlag{&tmpl.Audience, ""}, "audience", "aud `value` of this client's access tokens (repeatable; default: the issuer's)")
 	c.StringVar(&tmpl.SigningAlg, "alg", "", "signing `algorithm` of this client's access tokens: "+strings.Join(store.SigningAlgs(), ", ")+" (default: the issuer's)")
@@ -31,9 +34,27 @@ func clientAdd(e *env, args []string) error {
 	c.StringVar(&tmpl.IDTokenSignedResponseAlg, "id-token-alg", "", "`algorithm` of this client's ID tokens: "+strings.Join(store.SigningAlgs(), ", ")+" (default RS256)")
 	c.Var(listFlag{&tmpl.PostLogoutRedirectURIs, ""}, "post-logout-redirect-uri", "exact `URI` RP-initiated logout may return to (repeatable)")
 	c.Var(listFlag{&tmpl.AllowedOrigins, ""}, "allowed-origin", "browser `origin` (https://app.example) that may read this client's token responses through CORS (repeatable)")
-	if _, err := c.parse(args, 0, ""); err != nil {
-		return err
+	return map[string]func(*store.Client){
+		"name":                     func(d *store.Client) { d.Name = tmpl.Name },
+		"grant":                    func(d *store.Client) { d.GrantTypes = tmpl.GrantTypes },
+		"redirect-uri":             func(d *store.Client) { d.RedirectURIs = tmpl.RedirectURIs },
+		"scope":                    func(d *store.Client) { d.Scopes = tmpl.Scopes },
+		"skip-authorization":       func(d *store.Client) { d.SkipAuthorization = tmpl.SkipAuthorization },
+		"audience":                 func(d *store.Client) { d.Audience = tmpl.Audience },
+		"alg":                      func(d *store.Client) { d.SigningAlg = tmpl.SigningAlg },
+		"token-ttl":                func(d *store.Client) { d.AccessTokenTTL = tmpl.AccessTokenTTL },
+		"owner":                    func(d *store.Client) { d.OwnerUserID = tmpl.OwnerUserID },
+		"response-type":            func(d *store.Client) { d.ResponseTypes = tmpl.ResponseTypes },
+		"allow-plain-pkce":         func(d *store.Client) { d.AllowPlainPKCE = tmpl.AllowPlainPKCE },
+		"id-token-alg":             func(d *store.Client) { d.IDTokenSignedResponseAlg = tmpl.IDTokenSignedResponseAlg },
+		"post-logout-redirect-uri": func(d *store.Client) { d.PostLogoutRedirectURIs = tmpl.PostLogoutRedirectURIs },
+		"allowed-origin":           func(d *store.Client) { d.AllowedOrigins = tmpl.AllowedOrigins },
 	}
+}
+
+// checkClientFlags normalizes the allowed origins and checks the token
+// lifetime of tmpl.
+func checkClientFlags(c *command, tmpl *store.Client) error {
 	for i, o := range tmpl.AllowedOrigins {
 		p, err := store.ParseOrigin(o)
 		if err != nil {
@@ -41,13 +62,30 @@ func clientAdd(e *env, args []string) error {
 		}
 		tmpl.AllowedOrigins[i] = p
 	}
+	if tmpl.AccessTokenTTL < 0 {
+		return c.usage("--token-ttl must not be negative")
+	}
+	return nil
+}
+
+// clientAdd is `issuer client add`.
+func clientAdd(e *env, args []string) error {
+	c := newCommand(e, "client add", `--db PATH --name N --grant G[,G...] [--public] `+clientSettingsSynopsis+` [--json]`, true)
+	var tmpl store.Client
+	var public bool
+	clientFlags(c, &tmpl)
+	c.BoolVar(&public, "public", false, "public client: no secret (PKCE instead)")
+	if _, err := c.parse(args, 0, ""); err != nil {
+		return err
+	}
+	if err := checkClientFlags(c, &tmpl); err != nil {
+		return err
+	}
 	switch {
 	case tmpl.Name == "":
 		return c.usage("--name is required")
 	case len(tmpl.GrantTypes) == 0:
 		return c.usage("--grant is required (one or more of %s)", strings.Join(store.GrantTypes(), ", "))
-	case tmpl.AccessTokenTTL < 0:
-		return c.usage("--token-ttl must not be negative")
 	}
 	tmpl.Type = store.Confidential
 	if public {
@@ -137,6 +175,63 @@ func clientShow(e *env, args []string) error {
 			{"updated", cl.Updated.Format(time.RFC3339)},
 		} {
 			out.f("%s:\t%s\n", f[0], f[1])
+		}
+		return out.done()
+	})
+}
+
+// clientUpdate is `issuer client update ID`: each settings flag given
+// replaces that setting (a repeatable flag the whole list; `--scope ""`
+// clears it), and --new-secret replaces a confidential client's secret.
+func clientUpdate(e *env, args []string) error {
+	c := newCommand(e, "client update", `ID|NAME --db PATH [--name N] [--grant G[,G...]] `+clientSettingsSynopsis+` [--new-secret] [--json]`, true)
+	var tmpl store.Client
+	var newSecret bool
+	setters := clientFlags(c, &tmpl)
+	c.BoolVar(&newSecret, "new-secret", false, "replace the client's secret with a new one, shown once; the old one stops working at once")
+	pos, err := c.parse(args, 1, "client id or name")
+	if err != nil {
+		return err
+	}
+	if err := checkClientFlags(c, &tmpl); err != nil {
+		return err
+	}
+	var given []string
+	c.Visit(func(f *flag.Flag) {
+		if setters[f.Name] != nil {
+			given = append(given, f.Name)
+		}
+	})
+	if len(given) == 0 && !newSecret {
+		return c.usage("nothing to update: give a setting flag or --new-secret")
+	}
+	return c.withBackend(false, func(b admin.Backend) error {
+		ctx := context.Background()
+		cl, err := b.ShowClient(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		for _, name := range given {
+			setters[name](cl)
+		}
+		cl, secret, err := b.UpdateClient(ctx, cl.ID, cl, newSecret)
+		if errors.Is(err, store.ErrConflict) {
+			return fmt.Errorf("%w; run the command again", err)
+		}
+		if err != nil {
+			return err
+		}
+		out := newPrinter(e.stdout)
+		if c.json {
+			return out.json(struct {
+				ID     string `json:"client_id"`
+				Secret string `json:"client_secret,omitempty"`
+			}{cl.ID, secret})
+		}
+		out.f("updated client %s\n", cl.ID)
+		if secret != "" {
+			out.f("client_secret: %s\n", secret)
+			newPrinter(e.stderr).f("The secret is shown only this once: store it now.\n")
 		}
 		return out.done()
 	})

@@ -517,3 +517,46 @@ func TestHealthAndMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestClientUpdateWhileServing: `client update` through the admin socket
+// takes effect at once: a new secret locks the old one out, narrowed
+// scopes bind the next token, and misuse is refused.
+func TestClientUpdateWhileServing(t *testing.T) {
+	s := startServer(t, "")
+	c := addClient(t, s.db, "rotating")
+	ctx := context.Background()
+	token := func(secret string, scopes ...string) (*oauth2.Token, error) {
+		cc := clientcredentials.Config{ClientID: c.ID, ClientSecret: secret, TokenURL: s.issuer() + "/token/", Scopes: scopes}
+		return cc.Token(ctx)
+	}
+	if _, err := token(c.Secret, "write"); err != nil {
+		t.Fatalf("before the update: %v", err)
+	}
+	var upd credentials
+	if err := json.Unmarshal([]byte(cli(t, "", "client", "update", "rotating", "--db", s.db, "--new-secret", "--scope", "read", "--json")), &upd); err != nil ||
+		upd.ID != c.ID || len(upd.Secret) != 43 || upd.Secret == c.Secret {
+		t.Fatalf("client update printed %+v (%v)", upd, err)
+	}
+	var re *oauth2.RetrieveError
+	if _, err := token(c.Secret); !errors.As(err, &re) || re.ErrorCode != "invalid_client" {
+		t.Errorf("old secret after the update: %v, want invalid_client", err)
+	}
+	if tok, err := token(upd.Secret); err != nil || tok.Extra("scope") != "read" {
+		t.Errorf("new secret: %v, scope %v; want scope read", err, tok.Extra("scope"))
+	}
+	if _, err := token(upd.Secret, "write"); !errors.As(err, &re) || re.ErrorCode != "invalid_scope" {
+		t.Errorf("a scope taken away: %v, want invalid_scope", err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"client", "update", "rotating", "--db", s.db}, "nothing to update"},
+		{[]string{"client", "update", "nope", "--db", s.db, "--scope", "read"}, `no client with id or name "nope"`},
+		{[]string{"client", "update", "rotating", "--db", s.db, "--grant", "implicit"}, `unknown grant type "implicit"`},
+	} {
+		if _, errOut, err := runCLI("", tt.args...); err == nil || !strings.Contains(errOut, tt.want) {
+			t.Errorf("issuer %s: %v, stderr %q; want %q", strings.Join(tt.args, " "), err, errOut, tt.want)
+		}
+	}
+}

@@ -18,7 +18,7 @@ const (
 
 // groups maps `issuer GROUP SUB` to the subcommands' functions.
 var groups = map[string]map[string]func(e *env, args []string) error{
-	"client": {"add": clientAdd, "list": clientList, "show": clientShow, "delete": clientDelete},
+	"client": {"add": clientAdd, "list": clientList, "show": clientShow, "update": clientUpdate, "delete": clientDelete},
 	"user":   {"add": userAdd, "list": userList, "delete": userDelete, "passwd": userPasswd},
 	"keys":   {"list": keysList, "rotate": keysRotate},
 	"grants": {"list": grantsList, "revoke": grantsRevoke},

@@ -56,7 +56,7 @@ func TestMisuse(t *testing.T) {
 	}{
 		{"no command", "", nil, 2, "no command given"},
 		{"unknown command", "", []string{"frob"}, 2, `unknown command "frob"`},
-		{"group without subcommand", "", []string{"client"}, 2, "client: missing subcommand (add, delete, list, show)"},
+		{"group without subcommand", "", []string{"client"}, 2, "client: missing subcommand (add, delete, list, show, update)"},
 		{"unknown subcommand", "", []string{"client", "frob"}, 2, `client: unknown subcommand "frob"`},
 		{"unknown keys subcommand", "", []string{"keys", "delete"}, 2, `keys: unknown subcommand "delete"`},
 		{"missing db", "", []string{"client", "add", "--name", "a", "--grant", "password"}, 2, "client add: --db is required"},
@@ -168,7 +168,17 @@ func TestClientCommands(t *testing.T) {
 			t.Errorf("client show rp lacks %q:\n%s", want, out)
 		}
 	}
-	mustRunIn(t, "", "client", "delete", "rp", "--db", db)
+	// Offline update: only the flags given change.
+	if out := mustRunIn(t, "", "client", "update", "rp", "--db", db, "--name", "rp2", "--allowed-origin", ""); !strings.HasPrefix(out, "updated client ") {
+		t.Errorf("client update printed %q", out)
+	}
+	out = mustRunIn(t, "", "client", "show", "rp2", "--db", db, "--json")
+	var rp2 store.Client
+	if err := json.Unmarshal([]byte(out), &rp2); err != nil || rp2.ID != rp.ID || len(rp2.AllowedOrigins) != 0 ||
+		rp2.IDTokenSignedResponseAlg != "ES256" || !rp2.Created.Equal(rp.Created) {
+		t.Errorf("after update: %s", out)
+	}
+	mustRunIn(t, "", "client", "delete", "rp2", "--db", db)
 
 	out = mustRunIn(t, "", "client", "show", added.ID, "--db", db, "--json")
 	var c store.Client
