@@ -39,11 +39,24 @@ func isUpgrade(h *fasthttp.RequestHeader) bool {
 	return false
 }
 
+// offersH2C reports whether an Upgrade value lists h2c among its protocols
+// (RFC 9110 §7.8: comma-separated, each protocol-name["/"version]): the
+// upstream may pick any of them.
+func offersH2C(upgrade []byte) bool {
+	for _, p := range bytes.Split(upgrade, []byte{','}) {
+		name, _, _ := bytes.Cut(bytes.TrimSpace(p), []byte{'/'})
+		if bytes.EqualFold(name, []byte("h2c")) {
+			return true
+		}
+	}
+	return false
+}
+
 // upgrade forwards the protocol switch ctx asks for.
 func (u *Upstream) upgrade(ctx *fasthttp.RequestCtx) {
 	req := &ctx.Request
 	proto := bytes.Clone(req.Header.Peek(fasthttp.HeaderUpgrade))
-	if bytes.EqualFold(proto, []byte("h2c")) {
+	if offersH2C(proto) {
 		// HTTP/2 over cleartext would carry requests the edge never saw.
 		ctx.Error("h2c upgrade not supported", fasthttp.StatusBadRequest)
 		return

@@ -108,10 +108,12 @@ func TestUpgrade(t *testing.T) {
 		}
 	})
 	t.Run("h2c", func(t *testing.T) {
-		resp := upgrade(t, "h2c")
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusBadRequest {
-			t.Fatalf("%d, want 400", resp.StatusCode)
+		for _, proto := range []string{"h2c", "echo, H2C", "h2c/2.0"} {
+			resp := upgrade(t, proto)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Fatalf("Upgrade: %s: %d, want 400", proto, resp.StatusCode)
+			}
 		}
 	})
 	t.Run("metrics", func(t *testing.T) {
