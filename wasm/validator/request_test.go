@@ -145,11 +145,24 @@ func TestRoutes(t *testing.T) {
 		{"GET", "/reports/x", "read any"},
 		{"post", "/admin", "read any"},
 		{"GET", "/reports?q=1", "read reports"},
+		{"HEAD", "/reports", "read reports"}, // a GET route covers HEAD
+		{"POST", "/admin;jsessionid=1", "read admin"},
+		{"POST", "/admin;x/y", "read admin"},
+		{"POST", "/admin;x;y=1/y;z", "read admin"},
+		{"GET", "/reports;v=1", "read reports"},
+		{"GET", "/reports;v=1?q=;x", "read reports"},
+		{"POST", "/administrator;x", "read any"},
 	}
 	for _, tt := range tests {
 		r, err := v.route([]byte(tt.method), []byte(tt.path))
 		if err != nil || r.scopeErr.Scope != tt.scope {
 			t.Errorf("%s %s: route %+v, err %v; want scope %q", tt.method, tt.path, r, err, tt.scope)
+		}
+	}
+	// Without their parameters these paths are not canonical.
+	for _, path := range []string{"/public/..;/admin/x", "/;x/admin", "/a/.;x/b", "/admin;x/..;y/z"} {
+		if _, err := v.route([]byte("POST"), []byte(path)); err != errBadPath {
+			t.Errorf("POST %s: %v, want errBadPath", path, err)
 		}
 	}
 }

@@ -13,6 +13,16 @@ func (v *Validator) route(method, path []byte) (*route, *Error) {
 	if !ok {
 		return nil, errBadPath
 	}
+	if bytes.IndexByte(path, ';') >= 0 {
+		// Servlet containers (Tomcat, Jetty) and Spring drop path
+		// parameters before routing: "/admin;x/y" is "/admin/y" to them
+		// and "/public/..;/admin" is "/admin". Routes judge the path they
+		// will see, which must be canonical too.
+		v.pathBuf = stripPathParams(v.pathBuf[:0], path)
+		if path, ok = canonicalPath(v.pathBuf); !ok {
+			return nil, errBadPath
+		}
+	}
 	for i := range v.routes {
 		if r := &v.routes[i]; r.matches(method, path) {
 			return r, nil
@@ -21,8 +31,10 @@ func (v *Validator) route(method, path []byte) (*route, *Error) {
 	return &v.policyRoute, nil
 }
 
+// matches reports whether a request falls under r. A GET route also
+// covers HEAD, which servers answer as GET without the body.
 func (r *route) matches(method, path []byte) bool {
-	if r.method != "" && !equalString(method, r.method) {
+	if r.method != "" && !equalString(method, r.method) && (r.method != "GET" || !equalString(method, "HEAD")) {
 		return false
 	}
 	if !r.prefix {
@@ -94,6 +106,25 @@ func canonicalPath(path []byte) ([]byte, bool) {
 		return nil, false
 	}
 	return path[:n], true
+}
+
+// stripPathParams appends path to dst without the parameters of its
+// segments (from each ';' to the end of that segment).
+func stripPathParams(dst, path []byte) []byte {
+	for len(path) > 0 {
+		i := bytes.IndexByte(path, ';')
+		if i < 0 {
+			return append(dst, path...)
+		}
+		dst = append(dst, path[:i]...)
+		path = path[i:]
+		if j := bytes.IndexByte(path, '/'); j >= 0 {
+			path = path[j:]
+		} else {
+			path = nil
+		}
+	}
+	return dst
 }
 
 // dotSegment reports whether seg is "." or "..".

@@ -36,6 +36,7 @@ type Validator struct {
 	// Per-call scratch, reused so that validation allocates only in the
 	// standard library's signature code.
 	hdr, payload, sig, strs []byte
+	pathBuf                 []byte // a request path without its path parameters
 	obj                     strictjson.Object
 }
 
