@@ -146,6 +146,7 @@ func TestRoutes(t *testing.T) {
 		{"post", "/admin", "read any"},
 		{"GET", "/reports?q=1", "read reports"},
 		{"HEAD", "/reports", "read reports"}, // a GET route covers HEAD
+		{"GET", "/reports/", "read reports"},
 		{"POST", "/admin;jsessionid=1", "read admin"},
 		{"POST", "/admin;x/y", "read admin"},
 		{"POST", "/admin;x;y=1/y;z", "read admin"},

@@ -32,13 +32,15 @@ func (v *Validator) route(method, path []byte) (*route, *Error) {
 }
 
 // matches reports whether a request falls under r. A GET route also
-// covers HEAD, which servers answer as GET without the body.
+// covers HEAD, which servers answer as GET without the body; an exact path
+// also covers itself with a trailing slash, which many servers route alike.
 func (r *route) matches(method, path []byte) bool {
 	if r.method != "" && !equalString(method, r.method) && (r.method != "GET" || !equalString(method, "HEAD")) {
 		return false
 	}
 	if !r.prefix {
-		return equalString(path, r.path)
+		return equalString(path, r.path) ||
+			len(path) == len(r.path)+1 && path[len(r.path)] == '/' && equalString(path[:len(r.path)], r.path)
 	}
 	// "/admin/*": "/admin" itself or anything below "/admin/".
 	return len(path) >= len(r.path) && equalString(path[:len(r.path)], r.path) &&
