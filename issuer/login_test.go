@@ -370,11 +370,28 @@ func TestLogout(t *testing.T) {
 	}
 }
 
+// usernameRE finds the value of the login form's username field.
+var usernameRE = regexp.MustCompile(`<input id="username" name="username" type="text" value="([^"]*)"`)
+
+// TestLogoutStoreFailure: when the session cannot be deleted, logout says
+// so and leaves the cookie: it never claims a sign-out that did not happen.
+func TestLogoutStoreFailure(t *testing.T) {
+	h := newBH(t, Config{})
+	b := h.browser()
+	b.mustLogin()
+	f := formFields(b.get("/o/login/").body)
+	if err := h.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r := b.post("/o/logout/", f)
+	if r.StatusCode != 500 || strings.Contains(r.body, "You are signed out.") || cookieNamed(r, sessionCookie) != nil {
+		t.Errorf("logout with the store down: %d, Set-Cookie %+v\n%s", r.StatusCode, cookieNamed(r, sessionCookie), r.body)
+	}
+}
+
 // TestLoginHint: the login page fills in the username from the OpenID
 // Connect login_hint of the authorization request it continues, escaped;
 // an implausible hint, a repeated one or one on a foreign next is ignored.
-var usernameRE = regexp.MustCompile(`<input id="username" name="username" type="text" value="([^"]*)"`)
-
 func TestLoginHint(t *testing.T) {
 	h := newBH(t, Config{})
 	page := func(next string) string {

@@ -80,7 +80,12 @@ func (b *browser) handleLogout(ctx *fasthttp.RequestCtx) {
 		b.renderMessage(ctx, fasthttp.StatusForbidden, "Form expired", "The sign-out form expired or did not come from this site. Please try again.")
 		return
 	}
-	b.dropSession(ctx)
+	if err := b.dropSession(ctx); err != nil {
+		// Never say "signed out" while the session still works: a copy of
+		// the cookie elsewhere would outlive the sign-out.
+		b.renderMessage(ctx, fasthttp.StatusInternalServerError, "Error", "Sign-out failed because of a server error. Please try again.")
+		return
+	}
 	b.clearCookie(ctx, sessionCookie)
 	b.finishLogout(ctx, lr, fasthttp.StatusSeeOther)
 }

@@ -89,22 +89,25 @@ func (b *browser) startSession(ctx *fasthttp.RequestCtx, u *store.User) (*loginS
 	if err := b.st.CreateSession(id, rec); err != nil {
 		return nil, err
 	}
-	b.dropSession(ctx)
+	_ = b.dropSession(ctx) // the old session only idles out if this fails; the new one counts
 	b.setCookie(ctx, sessionCookie, id)
 	b.maybeSweep(now)
 	return &loginSession{id: id, rec: rec, user: u}, nil
 }
 
 // dropSession deletes the browser's current session from the store, if
-// any; the cookie is left for the caller to replace or clear.
-func (b *browser) dropSession(ctx *fasthttp.RequestCtx) {
+// any; the cookie is left for the caller to replace or clear. A store
+// failure is logged and returned.
+func (b *browser) dropSession(ctx *fasthttp.RequestCtx) error {
 	raw := ctx.Request.Header.Cookie(sessionCookie)
 	if !validRandomToken(raw) {
-		return
+		return nil
 	}
 	if err := b.st.DeleteSession(string(raw)); err != nil && !errors.Is(err, store.ErrNotFound) {
-		b.s.log.Warn("issuer: deleting session", "err", err)
+		b.s.log.Error("issuer: deleting session", "err", err)
+		return err
 	}
+	return nil
 }
 
 // maybeSweep starts a sweep of expired sessions when the last one is older
