@@ -1,8 +1,6 @@
 package edge
 
 import (
-	"bytes"
-
 	"github.com/tollgate/tollgate/internal/xauth"
 	"github.com/valyala/fasthttp"
 )
@@ -48,8 +46,8 @@ func (h *Host) FastHTTP(next fasthttp.RequestHandler) fasthttp.RequestHandler {
 }
 
 // stripAuthHeadersFast removes every X-Auth-* request field (any spelling
-// xauth.IsField accepts), in the header section and, with stripAuthTrailers,
-// in the trailer section. fasthttp forbids deleting while iterating, so it
+// xauth.IsField accepts), in the header section and in the trailer section
+// (xauth.StripTrailers). fasthttp forbids deleting while iterating, so it
 // finds one, deletes it, and repeats.
 func stripAuthHeadersFast(hdr *fasthttp.RequestHeader) {
 	var key [64]byte
@@ -66,32 +64,5 @@ func stripAuthHeadersFast(hdr *fasthttp.RequestHeader) {
 		}
 		hdr.DelBytes(found)
 	}
-	stripAuthTrailers(hdr)
-}
-
-// stripAuthTrailers removes X-Auth-* names from the trailer set of a chunked
-// request (announced in Trailer, or received after a body already read)
-// with their values: fasthttp's Peek falls back to trailer fields, so a
-// handler would otherwise see a forged one.
-func stripAuthTrailers(hdr *fasthttp.RequestHeader) {
-	found := false
-	for k := range hdr.Trailers() {
-		found = found || xauth.IsField(k)
-	}
-	if !found {
-		return
-	}
-	var drop [][]byte
-	var keep []byte
-	for k := range hdr.Trailers() {
-		if xauth.IsField(k) {
-			drop = append(drop, bytes.Clone(k))
-		} else {
-			keep = append(append(keep, k...), ',')
-		}
-	}
-	for _, k := range drop {
-		hdr.DelBytes(k)
-	}
-	_ = hdr.SetTrailerBytes(bytes.TrimSuffix(keep, []byte(",")))
+	xauth.StripTrailers(hdr)
 }

@@ -193,8 +193,8 @@ func (b *browser) redirectError(ctx *fasthttp.RequestCtx, r *authzRequest, ae *a
 
 // redirectResponse sends an authorization response: params, then state
 // when the request had one, then iss, in the query or the fragment of the
-// redirect URI or in a form posted to it, as the response mode says. A query the registered URI
-// already has is kept (RFC 6749 §3.1.2).
+// redirect URI or in a form posted to it, as the response mode says. A
+// query the registered URI already has is kept (RFC 6749 §3.1.2).
 func (b *browser) redirectResponse(ctx *fasthttp.RequestCtx, r *authzRequest, ps []param) {
 	if r.state != "" {
 		ps = append(ps, param{"state", r.state})

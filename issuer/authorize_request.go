@@ -202,8 +202,7 @@ func (r *authzRequest) parseScope(f *form) *authzError {
 		r.scopes = slices.Clone(r.client.Scopes)
 		r.scope = strings.Join(r.scopes, " ")
 	} else {
-		allowed := append(slices.Clone(r.client.Scopes), oidcScopes...)
-		granted, e := grantScope(req, allowed)
+		granted, e := grantScope(req, browserScopes(r.client))
 		if e != nil {
 			return authzErr(CodeInvalidScope, e.Description)
 		}

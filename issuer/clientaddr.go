@@ -7,7 +7,7 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// clientAddr returns the key of the per-address limits (see addrBucket)
+// clientAddr returns the key of the per-address limits (see addrKey)
 // for the request's client: the peer, unless the peer is one of
 // Config.TrustedProxies. Then it is the rightmost X-Forwarded-For entry
 // that is not a trusted proxy; entries left of it were written by the
@@ -21,7 +21,7 @@ func (s *Server) clientAddr(ctx *fasthttp.RequestCtx) netip.Addr {
 	}
 	addr = addr.Unmap()
 	if !s.trusted(addr) {
-		return addrBucket(addr)
+		return addrKey(addr)
 	}
 	values := ctx.Request.Header.PeekAll(fasthttp.HeaderXForwardedFor)
 	for i := len(values) - 1; i >= 0; i-- {
@@ -34,14 +34,14 @@ func (s *Server) clientAddr(ctx *fasthttp.RequestCtx) netip.Addr {
 			}
 			a, err := netip.ParseAddr(string(bytes.TrimSpace(item)))
 			if err != nil {
-				return addrBucket(addr)
+				return addrKey(addr)
 			}
 			if addr = a.Unmap(); !s.trusted(addr) {
-				return addrBucket(addr)
+				return addrKey(addr)
 			}
 		}
 	}
-	return addrBucket(addr)
+	return addrKey(addr)
 }
 
 // trusted reports whether a is in Config.TrustedProxies.

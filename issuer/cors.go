@@ -43,8 +43,7 @@ func (s *Server) cors(ctx *fasthttp.RequestCtx, r *route) bool {
 		return false
 	}
 	if r.cors == corsClient {
-		h.SetBytesV(fasthttp.HeaderAccessControlAllowOrigin, origin)
-		h.Add(fasthttp.HeaderVary, fasthttp.HeaderOrigin)
+		echoOrigin(h, origin)
 	}
 	h.Set(fasthttp.HeaderAccessControlAllowMethods, r.allow)
 	h.Set(fasthttp.HeaderAccessControlAllowHeaders, "Authorization, Content-Type, If-None-Match")
@@ -61,7 +60,12 @@ func allowOrigin(ctx *fasthttp.RequestCtx, c *store.Client) {
 		return
 	}
 	h := &ctx.Response.Header
+	echoOrigin(h, origin)
+	h.Set(fasthttp.HeaderAccessControlExposeHeaders, "WWW-Authenticate, Retry-After")
+}
+
+// echoOrigin allows exactly origin, in an answer that varies by Origin.
+func echoOrigin(h *fasthttp.ResponseHeader, origin []byte) {
 	h.SetBytesV(fasthttp.HeaderAccessControlAllowOrigin, origin)
 	h.Add(fasthttp.HeaderVary, fasthttp.HeaderOrigin)
-	h.Set(fasthttp.HeaderAccessControlExposeHeaders, "WWW-Authenticate, Retry-After")
 }

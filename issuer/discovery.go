@@ -131,7 +131,8 @@ func (s *Server) handleJWKS(ctx *fasthttp.RequestCtx) {
 }
 
 // serveCacheable answers a GET or HEAD of a public document: cacheable for
-// JWKSMaxAge (readable cross-origin: the route is corsPublic), and 304 Not Modified when If-None-Match matches etag.
+// JWKSMaxAge (and readable cross-origin: the route is corsPublic), and 304
+// Not Modified when If-None-Match matches etag.
 func (s *Server) serveCacheable(ctx *fasthttp.RequestCtx, body []byte, etag string) {
 	h := &ctx.Response.Header
 	h.Set(fasthttp.HeaderCacheControl, s.cacheControl)

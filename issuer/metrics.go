@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"sync/atomic"
@@ -76,13 +77,7 @@ func (s *Server) WriteMetrics(w io.Writer) error {
 		}
 	}
 	e.Header("tollgate_issuer_tokens_issued_total", "counter", "Access tokens issued at the token endpoint, by grant_type.")
-	for _, g := range slices.Sorted(func(yield func(string) bool) {
-		for g := range m.tokens {
-			if !yield(g) {
-				return
-			}
-		}
-	}) {
+	for _, g := range slices.Sorted(maps.Keys(m.tokens)) {
 		e.Sample("tollgate_issuer_tokens_issued_total", float64(m.tokens[g].Load()), "grant_type", g)
 	}
 	e.Header("tollgate_issuer_rate_limited_total", "counter", "Requests refused by a rate limit: per client and per source address at the token, revocation and introspection endpoints; per user and per address for password checks.")

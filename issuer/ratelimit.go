@@ -3,7 +3,6 @@ package issuer
 import (
 	"hash/maphash"
 	"math"
-	"net"
 	"net/netip"
 	"sync"
 	"sync/atomic"
@@ -109,16 +108,7 @@ func (l *limiter[K]) len() int {
 
 // addrKey is the rate-limit key of a source address: the IPv4 address, or
 // the /64 of an IPv6 one (one host usually holds a whole /64).
-func addrKey(ip net.IP) netip.Addr {
-	a, ok := netip.AddrFromSlice(ip)
-	if !ok {
-		return netip.Addr{}
-	}
-	return addrBucket(a)
-}
-
-// addrBucket is addrKey for a parsed address.
-func addrBucket(a netip.Addr) netip.Addr {
+func addrKey(a netip.Addr) netip.Addr {
 	a = a.Unmap()
 	if a.Is6() {
 		if p, err := a.Prefix(64); err == nil {

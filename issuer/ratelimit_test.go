@@ -1,7 +1,6 @@
 package issuer
 
 import (
-	"net"
 	"net/netip"
 	"strconv"
 	"sync"
@@ -167,12 +166,12 @@ func TestAddrKey(t *testing.T) {
 		{"2001:db8:1:2:ffff::1", "2001:db8:1:2::"},
 	}
 	for _, tt := range tests {
-		if got := addrKey(net.ParseIP(tt.ip)); got != netip.MustParseAddr(tt.want) {
+		if got := addrKey(netip.MustParseAddr(tt.ip)); got != netip.MustParseAddr(tt.want) {
 			t.Errorf("addrKey(%s) = %v, want %s", tt.ip, got, tt.want)
 		}
 	}
-	if got := addrKey(nil); got.IsValid() {
-		t.Errorf("addrKey(nil) = %v", got)
+	if got := addrKey(netip.Addr{}); got.IsValid() {
+		t.Errorf("addrKey(zero) = %v", got)
 	}
 }
 

@@ -1,6 +1,7 @@
 package issuer
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/tollgate/tollgate/issuer/store"
@@ -69,15 +70,16 @@ func validScopeToken(tok string) bool {
 	return tok != ""
 }
 
-// stillAllowed returns the scopes of granted that client c may still be
-// given: its allowed scopes and the OpenID Connect ones, which concern the
-// user and are allowed to every browser-flow client.
+// browserScopes are the scopes a user may grant client c in the browser
+// flows: its allowed scopes and the OpenID Connect ones, which concern the
+// user.
+func browserScopes(c *store.Client) []string {
+	return append(slices.Clone(c.Scopes), oidcScopes...)
+}
+
+// stillAllowed returns the scopes of granted that c may still be given
+// (browserScopes): the client's settings may have changed since.
 func stillAllowed(c *store.Client, granted []string) []string {
-	out := granted[:0:0]
-	for _, sc := range granted {
-		if contains(c.Scopes, sc) || contains(oidcScopes, sc) {
-			out = append(out, sc)
-		}
-	}
-	return out
+	allowed := browserScopes(c)
+	return slices.DeleteFunc(slices.Clone(granted), func(sc string) bool { return !contains(allowed, sc) })
 }

@@ -228,30 +228,9 @@ type trailerGuard struct {
 func (g *trailerGuard) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
 	if err == io.EOF {
-		dropAuthTrailers(g.h)
+		xauth.StripTrailers(g.h)
 	}
 	return n, err
-}
-
-// dropAuthTrailers removes the X-Auth-* names (see xauth.IsField) from h's
-// trailer set, which takes their values out of the trailer section. Call it
-// only once the header section has been written: fasthttp moves the values
-// of names dropped from the set into the header section.
-func dropAuthTrailers(h *fasthttp.RequestHeader) {
-	found := false
-	for k := range h.Trailers() {
-		found = found || xauth.IsField(k)
-	}
-	if !found {
-		return
-	}
-	var keep []byte
-	for k := range h.Trailers() {
-		if !xauth.IsField(k) {
-			keep = append(append(keep, k...), ',')
-		}
-	}
-	_ = h.SetTrailerBytes(bytes.TrimSuffix(keep, []byte(",")))
 }
 
 // appendRemoteIP appends the client's IP address, as net.IP.String writes

@@ -9,43 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// recordingUpstream records the bytes of each connection until it has been
-// quiet for 300 ms, then answers 200.
-func recordingUpstream(t *testing.T) (*url.URL, chan string) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := make(chan string, 4)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				var all []byte
-				buf := make([]byte, 64<<10)
-				for {
-					_ = c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
-					n, err := c.Read(buf)
-					all = append(all, buf[:n]...)
-					if err != nil {
-						break
-					}
-				}
-				got <- string(all)
-				_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
-			}()
-		}
-	}()
-	t.Cleanup(func() { _ = ln.Close() })
-	return &url.URL{Scheme: "http", Host: ln.Addr().String()}, got
-}
+	"github.com/tollgate/tollgate/internal/testupstream"
+)
 
 // TestStreamedTrailerAuthFields: a chunked request body streams to the
 // upstream after the auth middleware has run, and its trailer is read only
@@ -53,7 +19,11 @@ func recordingUpstream(t *testing.T) (*url.URL, chan string) {
 // reach the upstream, where fasthttp's Peek, for one, returns trailer fields
 // like header fields; other trailer fields pass.
 func TestStreamedTrailerAuthFields(t *testing.T) {
-	upURL, got := recordingUpstream(t)
+	base, got := testupstream.Recording(t)
+	upURL, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
 	up := NewUpstream(upURL)
 	srv := NewServer("test", up.Serve, nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

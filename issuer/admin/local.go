@@ -54,12 +54,9 @@ func (l *Local) AddClient(_ context.Context, tmpl *store.Client) (*store.Client,
 	if c.Type == "" {
 		c.Type = store.Confidential
 	}
-	if c.OwnerUserID != "" { // an id or a username
-		u, err := l.user(c.OwnerUserID)
-		if err != nil {
-			return nil, "", fmt.Errorf("owner: %w", err)
-		}
-		c.OwnerUserID = u.ID
+	var err error
+	if c.OwnerUserID, err = l.ownerID(c.OwnerUserID); err != nil {
+		return nil, "", err
 	}
 	if c.Type == store.Confidential {
 		secret, c.SecretHash = store.NewSecret()
@@ -102,12 +99,8 @@ func (l *Local) UpdateClient(_ context.Context, ref string, c *store.Client, new
 	}
 	rec := *c
 	rec.ID, rec.Type, rec.SecretHash = old.ID, old.Type, old.SecretHash
-	if rec.OwnerUserID != "" && rec.OwnerUserID != old.OwnerUserID { // an id or a username
-		u, err := l.user(rec.OwnerUserID)
-		if err != nil {
-			return nil, "", fmt.Errorf("owner: %w", err)
-		}
-		rec.OwnerUserID = u.ID
+	if rec.OwnerUserID, err = l.ownerID(rec.OwnerUserID); err != nil {
+		return nil, "", err
 	}
 	var secret string
 	if newSecret {
@@ -206,6 +199,19 @@ func (l *Local) SetUserPassword(_ context.Context, ref, password string) error {
 		return err
 	}
 	return l.Store.SetUserPassword(u.ID, hash)
+}
+
+// ownerID resolves a client's owner, given by id or username, to the
+// user's id; "" stays "".
+func (l *Local) ownerID(ref string) (string, error) {
+	if ref == "" {
+		return "", nil
+	}
+	u, err := l.user(ref)
+	if err != nil {
+		return "", fmt.Errorf("owner: %w", err)
+	}
+	return u.ID, nil
 }
 
 func (l *Local) user(ref string) (*store.User, error) {

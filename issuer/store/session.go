@@ -90,51 +90,40 @@ func (d *DB) DeleteSession(id string) error {
 // decodes is deleted too: nobody can use it.
 func (d *DB) DeleteExpiredSessions(now time.Time) (int, error) {
 	n := 0
-	err := d.update(func(tx *bolt.Tx) error {
-		n = 0
-		var dead [][]byte
-		b := tx.Bucket(bucketSessions)
-		err := b.ForEach(func(k, v []byte) error {
-			var s Session
-			if json.Unmarshal(v, &s) != nil || !now.Before(s.Expires) {
-				dead = append(dead, bytes.Clone(k))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, k := range dead {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		n = len(dead)
-		return nil
+	err := d.update(func(tx *bolt.Tx) (err error) {
+		n, err = deleteSessions(tx, func(s *Session, decoded bool) bool { return !decoded || !now.Before(s.Expires) })
+		return err
 	})
 	return n, err
 }
 
 // deleteUserSessions deletes every session of userID.
 func deleteUserSessions(tx *bolt.Tx, userID string) error {
+	_, err := deleteSessions(tx, func(s *Session, decoded bool) bool { return decoded && s.UserID == userID })
+	return err
+}
+
+// deleteSessions deletes, in tx, every session for which dead holds
+// (decoded: whether its record decodes), and returns how many.
+func deleteSessions(tx *bolt.Tx, dead func(s *Session, decoded bool) bool) (int, error) {
 	b := tx.Bucket(bucketSessions)
-	var dead [][]byte
+	var keys [][]byte
 	err := b.ForEach(func(k, v []byte) error {
 		var s Session
-		if json.Unmarshal(v, &s) == nil && s.UserID == userID {
-			dead = append(dead, bytes.Clone(k))
+		if dead(&s, json.Unmarshal(v, &s) == nil) {
+			keys = append(keys, bytes.Clone(k))
 		}
 		return nil
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
-	for _, k := range dead {
+	for _, k := range keys {
 		if err := b.Delete(k); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return len(keys), nil
 }
 
 // getRaw decodes the JSON record under a binary key, or returns ErrNotFound

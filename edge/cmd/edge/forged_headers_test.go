@@ -11,47 +11,13 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// rawUpstream is an upstream that records the bytes of each connection (until
-// it has been quiet for 300 ms) and then answers 200 "ok".
-func rawUpstream(t *testing.T) (url string, got chan string) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = make(chan string, 16)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				var all []byte
-				buf := make([]byte, 64<<10)
-				for {
-					_ = c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
-					n, err := c.Read(buf)
-					all = append(all, buf[:n]...)
-					if err != nil {
-						break
-					}
-				}
-				got <- string(all)
-				_, _ = c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"))
-			}()
-		}
-	}()
-	t.Cleanup(func() { _ = ln.Close() })
-	return "http://" + ln.Addr().String(), got
-}
+	"github.com/tollgate/tollgate/internal/testupstream"
+)
 
 // rawRequest sends req to the proxy on its own connection and returns the
 // answer's status line and what the upstream received ("" if nothing).
-func rawRequest(t *testing.T, proxy, req string, got chan string) (status, upstream string) {
+func rawRequest(t *testing.T, proxy, req string, got <-chan string) (status, upstream string) {
 	t.Helper()
 	c, err := net.Dial("tcp", strings.TrimPrefix(proxy, "http://"))
 	if err != nil {
@@ -68,14 +34,14 @@ func rawRequest(t *testing.T, proxy, req string, got chan string) (status, upstr
 	return strings.TrimSpace(status), upstream
 }
 
-func auditProxy(t *testing.T) (proxy string, got chan string, tok string) {
+func forgeryProxy(t *testing.T) (proxy string, got <-chan string, tok string) {
 	t.Helper()
 	s := newSigner(t, "k1")
 	jwks := filepath.Join(t.TempDir(), "jwks.json")
 	if err := os.WriteFile(jwks, s.jwks(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	up, got := rawUpstream(t)
+	up, got := testupstream.Recording(t)
 	proxy, _ = startProxy(t, "--upstream", up, "--issuer", "http://issuer.test/o", "--audience", "api", "--jwks-file", jwks)
 	return proxy, got, s.token(t, "alice", "read", time.Hour)
 }
@@ -86,7 +52,7 @@ func auditProxy(t *testing.T) (proxy string, got chan string, tok string) {
 // underscores_in_headers read X_Auth_Subject as X-Auth-Subject), nor one in
 // the trailer of a chunked body, small or streamed.
 func TestProxyForgedAuthFields(t *testing.T) {
-	proxy, got, tok := auditProxy(t)
+	proxy, got, tok := forgeryProxy(t)
 	auth := "Authorization: Bearer " + tok + "\r\n"
 	forged := func(upstream string) bool {
 		return strings.Contains(strings.ToLower(strings.ReplaceAll(upstream, "_", "-")), "x-auth-role") ||

@@ -96,20 +96,27 @@ func clientAdd(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		out := newPrinter(e.stdout)
-		if c.json {
-			return out.json(struct {
-				ID     string `json:"client_id"`
-				Secret string `json:"client_secret,omitempty"`
-			}{cl.ID, secret})
-		}
-		out.f("client_id:     %s\n", cl.ID)
-		if secret != "" {
-			out.f("client_secret: %s\n", secret)
-			newPrinter(e.stderr).f("The secret is shown only this once: store it now.\n")
-		}
-		return out.done()
+		return printCredentials(e, c.json, "client_id:     "+cl.ID, cl.ID, secret)
 	})
+}
+
+// printCredentials prints a client's id and new secret ("" for none): as
+// {"client_id", "client_secret"} with --json, else headline, then the
+// secret with a warning that it is shown once.
+func printCredentials(e *env, asJSON bool, headline, id, secret string) error {
+	out := newPrinter(e.stdout)
+	if asJSON {
+		return out.json(struct {
+			ID     string `json:"client_id"`
+			Secret string `json:"client_secret,omitempty"`
+		}{id, secret})
+	}
+	out.f("%s\n", headline)
+	if secret != "" {
+		out.f("client_secret: %s\n", secret)
+		newPrinter(e.stderr).f("The secret is shown only this once: store it now.\n")
+	}
+	return out.done()
 }
 
 // clientList is `issuer client list`.
@@ -221,19 +228,7 @@ func clientUpdate(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		out := newPrinter(e.stdout)
-		if c.json {
-			return out.json(struct {
-				ID     string `json:"client_id"`
-				Secret string `json:"client_secret,omitempty"`
-			}{cl.ID, secret})
-		}
-		out.f("updated client %s\n", cl.ID)
-		if secret != "" {
-			out.f("client_secret: %s\n", secret)
-			newPrinter(e.stderr).f("The secret is shown only this once: store it now.\n")
-		}
-		return out.done()
+		return printCredentials(e, c.json, "updated client "+cl.ID, cl.ID, secret)
 	})
 }
 
